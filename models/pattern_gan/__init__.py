@@ -1,0 +1,1 @@
+"""Pattern generators: one small periodic (seamless) GAN per pattern category."""

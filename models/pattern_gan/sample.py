@@ -1,0 +1,134 @@
+"""Render patterns from a trained generator: seeds, any size, scale, seed interpolation,
+variation sliders and palettes. Same request, same bytes.
+"""
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from models.pattern_gan.model import UPSAMPLE, Generator, pattern_weights_path
+from models.pattern_gan.recolour import recolour
+from models.weights_io import weights_config, weights_load_into
+
+MIN_SIZE, MAX_SIZE = 64, 2048
+MIN_SCALE, MAX_SCALE = 0.5, 4.0
+MAX_NATIVE = 2048  # larger periods are rendered as a repeat of a smaller seamless tile
+VARIATION_LIMIT = 3.0
+
+
+@dataclass(frozen=True)
+class PatternSpec:
+    category: str
+    seed: int
+    size: int = 512
+    scale: float = 1.0
+    variations: tuple[float, ...] = (0.0, 0.0, 0.0)
+    palette: tuple[tuple[int, int, int], ...] = field(default_factory=tuple)
+    seed_b: int | None = None  # with mix: interpolate towards this seed's pattern
+    mix: float = 0.0
+
+    def validate(self) -> None:
+        if not MIN_SIZE <= self.size <= MAX_SIZE:
+            raise ValueError(f"size must be {MIN_SIZE} to {MAX_SIZE} px, not {self.size}")
+        if not MIN_SCALE <= self.scale <= MAX_SCALE:
+            raise ValueError(f"scale must be {MIN_SCALE} to {MAX_SCALE}, not {self.scale}")
+        if not 0 <= self.seed < 2**63 or (self.seed_b is not None and not 0 <= self.seed_b < 2**63):
+            raise ValueError("seeds must be whole numbers from 0 to 2**63 - 1")
+        if len(self.variations) > 3 or any(abs(v) > VARIATION_LIMIT for v in self.variations):
+            raise ValueError(f"up to 3 variations, each from -{VARIATION_LIMIT} to {VARIATION_LIMIT}")
+        if not 0 <= self.mix <= 1:
+            raise ValueError("mix must be from 0 to 1")
+        if len(self.palette) > 3:
+            raise ValueError("a palette has at most 3 colours")
+
+
+def generator_load(category: str) -> Generator:
+    """Loaded once per process (per weights file); fp16 on disk, fp32 in memory."""
+    path = pattern_weights_path(category)
+    if not path.exists():
+        raise FileNotFoundError(f"no trained generator for {category!r} at {path}")
+    return _generator_from_file(path)
+
+
+@lru_cache(maxsize=None)
+def _generator_from_file(path: Path) -> Generator:
+    generator = Generator(weights_config(path))
+    weights_load_into(module=generator, path=path)
+    return generator.eval().requires_grad_(False)
+
+
+def seed_latents(generator: Generator, seed: int, cells: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """-> (z_local [1, z_local, cells, cells], z_global [1, z_global]). The global part is drawn
+    first so a seed keeps its look at every size."""
+    rng = torch.Generator().manual_seed(seed)
+    z_global = torch.randn(1, generator.config["z_global"], generator=rng)
+    z_local = torch.randn(1, generator.config["z_local"], cells, cells, generator=rng)
+    return z_local, z_global
+
+
+def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
+    """Spherical interpolation keeps the Gaussian latent's norm, so midpoints stay in-distribution."""
+    a_flat, b_flat = a.flatten(), b.flatten()
+    cos = torch.dot(a_flat, b_flat) / (a_flat.norm() * b_flat.norm())
+    omega = torch.arccos(cos.clamp(-1, 1))
+    if omega.abs() < 1e-4:
+        return a + (b - a) * t
+    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
+
+
+def native_layout(size: int, scale: float) -> tuple[int, int]:
+    """-> (native tile side n, repeats r) with n a multiple of 16 and n * r close to size / scale."""
+    period = size / scale
+    repeats = max(1, math.ceil(period / MAX_NATIVE))
+    native = max(UPSAMPLE, round(period / repeats / UPSAMPLE) * UPSAMPLE)
+    return native, repeats
+
+
+def periodic_resample(tile: torch.Tensor, size: int, period: int) -> torch.Tensor:
+    """Sample a periodic tile [1, 3, n, n] onto a size x size grid whose side spans `period`
+    native pixels (a multiple of n), wrapping around, so the result is itself seamless."""
+    n = tile.shape[-1]
+    if period == n == size:
+        return tile
+    padded = F.pad(tile, (2, 2, 2, 2), mode="circular")
+    u = ((torch.arange(size, dtype=torch.float64) + 0.5) * period / size - 0.5) % n  # [size]
+    coords = ((u + 2.5) / (n + 4) * 2 - 1).float()
+    grid = torch.stack(torch.meshgrid(coords, coords, indexing="xy"), dim=-1)[None]  # [1, size, size, 2]
+    return F.grid_sample(padded, grid, mode="bicubic", align_corners=False).clamp(-1, 1)
+
+
+@torch.inference_mode()
+def pattern_render(spec: PatternSpec) -> np.ndarray:
+    """-> [size, size, 3] uint8 RGB."""
+    spec.validate()
+    generator = generator_load(spec.category)
+    native, repeats = native_layout(spec.size, spec.scale)
+    cells = native // UPSAMPLE
+    z_local, z_global = seed_latents(generator, spec.seed, cells)
+    if spec.seed_b is not None and spec.mix > 0:
+        z_local_b, z_global_b = seed_latents(generator, spec.seed_b, cells)
+        z_local, z_global = slerp(z_local, z_local_b, spec.mix), slerp(z_global, z_global_b, spec.mix)
+    w = generator.map(z_global)  # [1, w_dim]
+    for k, amount in enumerate(spec.variations):
+        w = w + amount * generator.w_spread[k] * generator.w_directions[k]
+    tile = generator.synthesise(z_local, w)  # [1, 3, native, native]
+    # The tile is periodic, so any shift is equally seamless; half a latent cell puts the
+    # image border mid-cell rather than on a cell boundary, where upsampling leaves faint steps.
+    tile = tile.roll((UPSAMPLE // 2, UPSAMPLE // 2), dims=(2, 3))
+    image = periodic_resample(tile, spec.size, native * repeats)
+    rgb = ((image[0].permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+    if spec.palette:
+        rgb = recolour(rgb, list(spec.palette))
+    return rgb
+
+
+def seam_score(rgb: np.ndarray) -> float:
+    """Wrap-around seam difference over interior neighbour difference; 1.0 = seamless."""
+    x = rgb.astype(np.float32)
+    interior = (np.abs(np.diff(x, axis=1)).mean() + np.abs(np.diff(x, axis=0)).mean()) / 2
+    seam = (np.abs(x[:, 0] - x[:, -1]).mean() + np.abs(x[0] - x[-1]).mean()) / 2
+    return float(seam / max(interior, 1e-6))

@@ -1,0 +1,184 @@
+"""Train one pattern generator per category; each resumes from its own last checkpoint.
+
+    python -m models.pattern_gan.train --category all --iters 1200
+"""
+import argparse
+import copy
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from models.paths import checkpoints_dir
+from models.pattern_gan.diffaug import diff_augment
+from models.pattern_gan.model import DEFAULT_CONFIG, UPSAMPLE, Discriminator, Generator, pattern_weights_path
+from models.pattern_gan.swatches import swatches_load
+from models.pattern_gan.taxonomy import category_names
+from models.pattern_gan.texture_loss import TextureFeatures, texture_loss
+from models.weights_io import card_update, weights_save
+
+TRAIN_DEFAULTS = {
+    "iters": 1200,
+    "batch_size": 32,
+    "crop": 64,
+    "latent_cells": 5,  # G renders 80 px; a random 64 px window goes to D, so edges get no special role
+    "lr": 2e-4,
+    "betas": [0.0, 0.99],
+    "ema_decay": 0.998,
+    "ema_start": 200,
+    "real_scale": [0.5, 0.75],  # crop side relative to a 128 px swatch, resized to 64
+    "seed": 0,
+    "texture_weight": 1.0,  # auxiliary sliced-Wasserstein feature loss (texture_loss.py); 0 = pure GAN
+}
+
+
+def real_batch(swatches: torch.Tensor, batch: int, crop: int, scale: tuple[float, float],
+               generator: torch.Generator) -> torch.Tensor:
+    """Random scaled crops with flips. swatches: [N, 3, S, S] in -1..1 -> [B, 3, crop, crop]."""
+    index = torch.randint(0, swatches.shape[0], (batch,), generator=generator)
+    s = torch.empty(batch).uniform_(*scale, generator=generator)
+    tx = (torch.rand(batch, generator=generator) * 2 - 1) * (1 - s)
+    ty = (torch.rand(batch, generator=generator) * 2 - 1) * (1 - s)
+    flip_x = torch.where(torch.rand(batch, generator=generator) < 0.5, -1.0, 1.0)
+    flip_y = torch.where(torch.rand(batch, generator=generator) < 0.5, -1.0, 1.0)
+    theta = torch.zeros(batch, 2, 3)
+    theta[:, 0, 0], theta[:, 1, 1] = s * flip_x, s * flip_y
+    theta[:, 0, 2], theta[:, 1, 2] = tx, ty
+    grid = F.affine_grid(theta, (batch, 3, crop, crop), align_corners=False)
+    return F.grid_sample(swatches[index], grid, mode="bilinear", align_corners=False)
+
+
+def _ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> None:
+    with torch.no_grad():
+        for e, p in zip(ema.parameters(), model.parameters()):
+            e.lerp_(p, 1 - decay)
+
+
+def generator_fit_variations(generator: Generator, samples: int = 4096, seed: int = 0) -> None:
+    """GANSpace-style: PCA of the mapped global latent w; the top 3 directions become sliders."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        w = generator.map(torch.randn(samples, generator.config["z_global"], generator=g))  # [S, w_dim]
+        mean = w.mean(0)
+        _, singular, v = torch.linalg.svd(w - mean, full_matrices=False)
+        generator.w_mean.copy_(mean)
+        generator.w_directions.copy_(v[:3])
+        generator.w_spread.copy_(singular[:3] / (samples - 1) ** 0.5)
+
+
+def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_config: dict, threads: int,
+                  log=print) -> Path:
+    """Train (or resume) one category's generator; exports its served weights at the end."""
+    torch.set_num_threads(threads)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    last_path = run_dir / "last.pt"
+    state = torch.load(last_path, map_location="cpu", weights_only=False) if last_path.exists() else None
+    if state:
+        model_config, train_config = state["model_config"], state["train_config"]
+        log(f"{category}: resuming at iteration {state['iteration']}")
+    torch.manual_seed(train_config["seed"])
+    generator, discriminator = Generator(model_config), Discriminator()
+    ema = copy.deepcopy(generator).requires_grad_(False)
+    opt_g = torch.optim.Adam(generator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
+    opt_d = torch.optim.Adam(discriminator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
+    start, elapsed = 0, 0.0
+    sampler = torch.Generator().manual_seed(train_config["seed"])
+    if state:
+        generator.load_state_dict(state["generator"])
+        discriminator.load_state_dict(state["discriminator"])
+        ema.load_state_dict(state["ema"])
+        opt_g.load_state_dict(state["opt_g"])
+        opt_d.load_state_dict(state["opt_d"])
+        sampler.set_state(state["sampler"])
+        start, elapsed = state["iteration"], state["elapsed_s"]
+
+    features = TextureFeatures() if train_config.get("texture_weight", 0) > 0 else None
+    swatches = torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1
+    batch, crop, cells = train_config["batch_size"], train_config["crop"], train_config["latent_cells"]
+    rendered = cells * UPSAMPLE
+
+    def save(iteration: int) -> None:
+        torch.save({"generator": generator.state_dict(), "discriminator": discriminator.state_dict(),
+                    "ema": ema.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+                    "sampler": sampler.get_state(), "iteration": iteration, "elapsed_s": elapsed,
+                    "model_config": model_config, "train_config": train_config,
+                    "swatches": int(swatches.shape[0])}, last_path)
+
+    bar = tqdm(range(start, train_config["iters"]), desc=category, initial=start, total=train_config["iters"])
+    started = time.time()
+    for iteration in bar:
+        z_local = torch.randn(batch, model_config["z_local"], cells, cells, generator=sampler)
+        z_global = torch.randn(batch, model_config["z_global"], generator=sampler)
+        oy, ox = torch.randint(0, rendered - crop + 1, (2,), generator=sampler).tolist()
+        fake = generator(z_local, z_global)[:, :, oy:oy + crop, ox:ox + crop]  # [B, 3, 64, 64]
+        real = real_batch(swatches, batch, crop, tuple(train_config["real_scale"]), sampler)
+
+        loss_d = (F.relu(1 - discriminator(diff_augment(real))).mean()
+                  + F.relu(1 + discriminator(diff_augment(fake.detach()))).mean())
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+
+        loss_g = -discriminator(diff_augment(fake)).mean()
+        if features is not None:
+            loss_texture = texture_loss(features, fake, real, sampler)
+            loss_g = loss_g + train_config["texture_weight"] * loss_texture
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        _ema_update(ema, generator, 0.0 if iteration < train_config["ema_start"] else train_config["ema_decay"])
+        bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}")
+        if (iteration + 1) % 200 == 0 or iteration + 1 == train_config["iters"]:
+            elapsed += time.time() - started
+            started = time.time()
+            save(iteration + 1)
+            log(f"{category}: iteration {iteration + 1} loss_d {loss_d.item():.3f} loss_g {loss_g.item():.3f}")
+
+    generator_fit_variations(ema)
+    target = pattern_weights_path(category)
+    weights_save(module=ema, path=target, config=model_config)
+    card_update(
+        target,
+        model=f"pattern generator: {category}",
+        data=f"swatches from ../shared/data/patterns (taxonomy.json sources for {category}); "
+             f"{int(swatches.shape[0])} training swatches, validation swatches held out by source image",
+        config=model_config,
+        training=dict(train_config, time_s=round(elapsed), threads=threads),
+    )
+    log(f"{category}: exported {target}")
+    return target
+
+
+def cli_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--category", default="all", help="a category name, or all")
+    parser.add_argument("--iters", type=int, default=TRAIN_DEFAULTS["iters"])
+    parser.add_argument("--run-dir", type=Path, default=checkpoints_dir() / "patterns")
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+
+
+def cli_run(args: argparse.Namespace, log=print) -> list[str]:
+    names = category_names() if args.category == "all" else [args.category]
+    if not set(names) <= set(category_names()):
+        raise ValueError(f"unknown category {args.category!r}; choose from {', '.join(category_names())} or all")
+    for name in names:
+        pattern_train(category=name, run_dir=args.run_dir / name, train_config=dict(TRAIN_DEFAULTS, iters=args.iters),
+                      model_config=dict(DEFAULT_CONFIG), threads=args.threads, log=log)
+    return names
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    cli_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        print(json.dumps({"trained": cli_run(args)}))
+    except ValueError as error:
+        parser.error(str(error))
+
+
+if __name__ == "__main__":
+    main()

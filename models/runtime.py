@@ -1,0 +1,15 @@
+"""Process-wide inference settings for model-serving processes."""
+import os
+
+import torch
+
+_configured = False
+
+
+def torch_threads_configure() -> None:
+    """Fix the thread count once per process: results and speed then do not depend on
+    how many cores the host happens to expose."""
+    global _configured
+    if not _configured:
+        torch.set_num_threads(int(os.environ.get("MODEL_THREADS", "2")))
+        _configured = True

@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+import torch
+
+from models.pattern_gan.model import DEFAULT_CONFIG, Generator, pattern_weights_path
+from models.pattern_gan.train import generator_fit_variations
+from models.weights_io import weights_save
+
+
+@pytest.fixture
+def random_generator_weights(tmp_path, monkeypatch):
+    """Untrained generators for two categories in a private weights folder: fast tests of the
+    rendering machinery that do not depend on training results."""
+    monkeypatch.setenv("AIFASHION_WEIGHTS_DIR", str(tmp_path / "weights"))
+    torch.manual_seed(0)
+    for category in ("floral", "tartan"):
+        generator = Generator(DEFAULT_CONFIG)
+        # Random style layers, so the global latent (and its PCA directions) matter as in a trained net.
+        for block in [generator.base, *generator.ups]:
+            torch.nn.init.normal_(block.style.weight, std=0.3)
+        with torch.no_grad():
+            generator.to_rgb.weight.mul_(8)  # contrast like a trained net's, not a near-flat image
+        generator_fit_variations(generator, samples=512)
+        weights_save(module=generator, path=pattern_weights_path(category), config=DEFAULT_CONFIG)
+    return tmp_path / "weights"
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+@pytest.fixture
+def random_parser_weights(tmp_path, monkeypatch):
+    """An untrained parser in a private weights folder, for CLI and service contracts."""
+    from models.garment_parser.model import DEFAULT_CONFIG as PARSER_CONFIG, parser_build, parser_weights_path
+
+    monkeypatch.setenv("AIFASHION_WEIGHTS_DIR", str(tmp_path / "weights"))
+    torch.manual_seed(0)
+    config = dict(PARSER_CONFIG, serve_long_side=128)
+    weights_save(module=parser_build(config), path=parser_weights_path(), config=config)
+    return tmp_path / "weights"

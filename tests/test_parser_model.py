@@ -1,0 +1,62 @@
+"""The parser network, its class mapping and its scores."""
+import json
+
+import numpy as np
+import torch
+
+from models.garment_parser.groups import default_groups, groups_from_file
+from models.garment_parser.metrics import confusion_add, scores
+from models.garment_parser.model import DEFAULT_CONFIG, encoder_load_imagenet, parser_build
+from models.paths import data_dir
+
+
+def test_forward_backward_tiny():
+    model = parser_build(DEFAULT_CONFIG)
+    x = torch.randn(2, 3, 64, 96)
+    logits = model(x)
+    assert logits.shape == (2, 10, 64, 96)
+    torch.nn.functional.cross_entropy(logits, torch.randint(0, 10, (2, 64, 96))).backward()
+    assert all(p.grad is not None for p in model.parameters() if p.requires_grad)
+
+
+def test_imagenet_encoder_weights_load():
+    model = parser_build(DEFAULT_CONFIG)
+    before = model.encoder.features[0][0].weight.clone()
+    encoder_load_imagenet(model)
+    assert not torch.equal(before, model.encoder.features[0][0].weight)
+
+
+def test_every_ccp_label_maps_to_the_class_that_lists_it():
+    groups = default_groups()
+    raw = json.loads((data_dir() / "ccp" / "groups.json").read_text())
+    labels = (data_dir() / "ccp" / "labels.txt").read_text().split()
+    assert len(groups.label_to_group) == len(labels) == 59
+    for class_id, name in enumerate(groups.names):
+        for member in raw["members"][name]:
+            assert groups.label_to_group[labels.index(member)] == class_id, member
+    assert groups.names[groups.map_labels(np.array([labels.index("jeans")]))[0]] == "bottom"
+    assert [groups.names[i] for i in groups.garment_ids] == ["top", "outerwear", "bottom", "dress"]
+
+
+def test_a_mapping_naming_a_missing_class_is_refused(tmp_path):
+    bad = {"groups": ["background"], "garment_groups": [], "label_to_group": [0, 3]}
+    (tmp_path / "groups.json").write_text(json.dumps(bad))
+    try:
+        groups_from_file(tmp_path / "groups.json")
+    except ValueError as error:
+        assert "class 3" in str(error)
+    else:
+        raise AssertionError("accepted a mapping to a class that does not exist")
+
+
+def test_scores_from_a_known_confusion():
+    names = ("background", "top", "bottom")
+    truth = np.array([0, 0, 1, 1, 2, 2])
+    predicted = np.array([0, 1, 1, 1, 2, 0])
+    confusion = np.zeros((3, 3), np.int64)
+    confusion_add(confusion, truth, predicted)
+    result = scores(confusion, names, garment_ids=(1, 2))
+    assert result["per_class_iou"] == {"background": round(1 / 3, 4), "top": round(2 / 3, 4), "bottom": 0.5}
+    assert result["pixel_accuracy"] == round(4 / 6, 4)
+    # Garments {top, bottom}: truth at 2..5, predicted at 1..4 -> 3 shared of 5 in the union.
+    assert result["garment_iou"] == 0.6
