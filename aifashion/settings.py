@@ -74,6 +74,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "gpu"
+CELERY_BEAT_SCHEDULE = {
+    "jobs-cleanup": {"task": "patterns.tasks.jobs_cleanup_run", "schedule": 3600.0},
+}
+# Without a broker, jobs run on a background thread of the web process (not inside requests).
+JOBS_IN_BACKGROUND_THREAD = env_bool("JOBS_IN_BACKGROUND_THREAD", True)
 
 # Model inference: threads per worker process (the CPU fallback).
 MODEL_THREADS = env_int("MODEL_THREADS", 2)

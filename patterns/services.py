@@ -1,5 +1,6 @@
 """Pattern generation for the site, the tasks and the CLI."""
 import io
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,8 @@ from models.pattern_gan.recolour import parse_hex
 from models.pattern_gan.sample import PatternSpec, pattern_render
 from models.pattern_gan.taxonomy import category_names
 from models.runtime import torch_threads_configure
+from patterns.jobs import job_enqueue, job_fail, job_file_save, job_finish, job_progress, job_start
+from patterns.models import Job
 
 
 class PatternInputError(ValueError):
@@ -61,3 +64,54 @@ def patterns_write(*, category: str, count: int, seed: int, size: int, out_dir: 
         target.write_bytes(png_encode(pattern_generate(spec=spec)))
         written.append(target)
     return written
+
+
+def pattern_params_parse(data) -> dict:
+    """Request fields (form or JSON) -> keyword arguments of pattern_spec_build.
+    Lists may come as JSON lists or comma-separated text."""
+    def listed(value) -> list[str]:
+        if value in (None, ""):
+            return []
+        if isinstance(value, (list, tuple)):
+            return [str(v) for v in value]
+        return [v.strip() for v in str(value).split(",") if v.strip()]
+
+    if not data.get("category"):
+        raise PatternInputError("category is required")
+    params = {"category": str(data["category"]), "seed": data.get("seed") if data.get("seed") not in (None, "") else secrets.randbelow(2**31)}
+    for key in ("size", "scale", "seed_b", "mix"):
+        if data.get(key) not in (None, ""):
+            params[key] = data[key]
+    params["variations"] = listed(data.get("variations"))
+    params["palette"] = listed(data.get("palette"))
+    return params
+
+
+def pattern_job_create(*, owner: str, data) -> Job:
+    from patterns.tasks import pattern_job_run
+
+    spec = pattern_spec_build(**pattern_params_parse(data))
+    job = Job.objects.create(owner=owner, kind=Job.Kind.PATTERN, params=spec_to_params(spec))
+    job_enqueue(task=pattern_job_run, job=job)
+    return job
+
+
+def spec_to_params(spec: PatternSpec) -> dict:
+    return {"category": spec.category, "seed": spec.seed, "size": spec.size, "scale": spec.scale,
+            "variations": list(spec.variations), "palette": ["#%02x%02x%02x" % c for c in spec.palette],
+            "seed_b": spec.seed_b, "mix": spec.mix}
+
+
+def pattern_job_execute(*, job_id) -> None:
+    """Idempotent: a job already finished is left as it is."""
+    job = job_start(job_id=job_id)
+    if job is None:
+        return
+    try:
+        spec = pattern_spec_build(**job.params)
+        rgb = pattern_generate(spec=spec)
+    except (PatternInputError, FileNotFoundError) as error:
+        job_fail(job_id=job.id, message=str(error))
+        return
+    job_progress(job=job, percent=80)
+    job_finish(job=job, results=[job_file_save(job=job, name="pattern.png", data=png_encode(rgb))])

@@ -26,6 +26,18 @@ def random_generator_weights(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def tryon_models(random_generator_weights):
+    """Random generators (fast, deterministic) beside the served, trained garment parser:
+    a try-on needs a parser that really finds garments."""
+    from models.garment_parser.model import parser_weights_path
+    from models.paths import REPO_DIR
+
+    served = REPO_DIR / "models" / "weights" / parser_weights_path().name
+    (random_generator_weights / served.name).symlink_to(served)
+    return random_generator_weights
+
+
+@pytest.fixture
 def rng():
     return np.random.default_rng(0)
 
@@ -40,3 +52,10 @@ def random_parser_weights(tmp_path, monkeypatch):
     config = dict(PARSER_CONFIG, serve_long_side=128)
     weights_save(module=parser_build(config), path=parser_weights_path(), config=config)
     return tmp_path / "weights"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Each test writes job files into its own folder; jobs run inline after commit."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.JOBS_IN_BACKGROUND_THREAD = False

@@ -48,7 +48,8 @@ def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threa
     state = None
     if last_path.exists():
         state = torch.load(last_path, map_location="cpu", weights_only=False)
-        model_config, train_config = state["model_config"], state["train_config"]
+        # The saved config wins, except the epoch count: a run may be lengthened or cut short.
+        model_config, train_config = state["model_config"], dict(state["train_config"], epochs=train_config["epochs"])
         model = parser_build(model_config)
         model.load_state_dict(state["model"])
         log(f"resuming from {last_path} at epoch {state['epoch']}")

@@ -3,8 +3,10 @@
     python -m models.pattern_gan.train --category all --iters 1200
 """
 import argparse
+import contextlib
 import copy
 import json
+import os
 import time
 from pathlib import Path
 
@@ -164,10 +166,44 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
     names = category_names() if args.category == "all" else [args.category]
     if not set(names) <= set(category_names()):
         raise ValueError(f"unknown category {args.category!r}; choose from {', '.join(category_names())} or all")
+    trained = []
     for name in names:
-        pattern_train(category=name, run_dir=args.run_dir / name, train_config=dict(TRAIN_DEFAULTS, iters=args.iters),
-                      model_config=dict(DEFAULT_CONFIG), threads=args.threads, log=log)
-    return names
+        # Several trainers may share the list (one per free core): each takes the categories
+        # no other live trainer holds.
+        with category_claim(args.run_dir / name) as claimed:
+            if not claimed:
+                log(f"{name}: another trainer holds it; skipped")
+                continue
+            pattern_train(category=name, run_dir=args.run_dir / name, train_config=dict(TRAIN_DEFAULTS, iters=args.iters),
+                          model_config=dict(DEFAULT_CONFIG), threads=args.threads, log=log)
+            trained.append(name)
+    return trained
+
+
+@contextlib.contextmanager
+def category_claim(run_dir: Path):
+    """An exclusive lock file holding the trainer's pid; a stale lock (dead pid) is taken over."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    lock = run_dir / "trainer.lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                os.kill(int(lock.read_text() or 0), 0)
+                yield False
+                return
+            except (ProcessLookupError, ValueError):
+                lock.unlink(missing_ok=True)
+                continue
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        try:
+            yield True
+        finally:
+            lock.unlink(missing_ok=True)
+        return
+    yield False
 
 
 def main(argv=None) -> None:

@@ -1,0 +1,39 @@
+import uuid
+
+from django.db import models
+
+
+class Job(models.Model):
+    """One unit of model work (a pattern or a try-on), owned by the visitor who asked for it."""
+
+    class Kind(models.TextChoices):
+        PATTERN = "pattern"
+        TRYON = "tryon"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # unguessable
+    owner = models.CharField(max_length=64, db_index=True)  # the visitor token kept in their session
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    params = models.JSONField(default=dict)
+    results = models.JSONField(default=list)  # names of the files this job wrote
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.id} ({self.status})"
+
+    @property
+    def files_prefix(self) -> str:
+        return f"jobs/{self.id}"

@@ -1,0 +1,50 @@
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from models.pattern_gan.sample import MAX_SCALE, MAX_SIZE, MIN_SCALE, VARIATION_LIMIT
+from models.pattern_gan.taxonomy import category_names
+from patterns.api import accepted, error_response, job_json, request_data
+from patterns.jobs import job_file_open
+from patterns.selectors import job_get_owned
+from patterns.services import PatternInputError, pattern_job_create
+from patterns.visitors import visitor_token
+
+
+@require_GET
+def studio(request):
+    return render(request, "patterns/studio.html", {"categories": category_names()})
+
+
+@require_GET
+def category(request, name: str):
+    if name not in category_names():
+        raise Http404("no such pattern category")
+    return render(request, "patterns/category.html", {
+        "category": name, "categories": category_names(), "max_size": MAX_SIZE,
+        "min_scale": MIN_SCALE, "max_scale": MAX_SCALE, "variation_limit": VARIATION_LIMIT,
+    })
+
+
+@require_POST
+def api_patterns(request):
+    try:
+        job = pattern_job_create(owner=visitor_token(request), data=request_data(request))
+    except (PatternInputError, ValueError) as error:
+        return error_response(str(error))
+    return accepted(job)
+
+
+@require_GET
+def api_job(request, job_id):
+    return JsonResponse(job_json(job_get_owned(job_id=job_id, owner=visitor_token(request))))
+
+
+@require_GET
+def api_job_file(request, job_id, name: str):
+    job = job_get_owned(job_id=job_id, owner=visitor_token(request))
+    if name not in job.results:
+        raise Http404("no such file")
+    download = request.GET.get("download") is not None
+    return FileResponse(job_file_open(job=job, name=name), as_attachment=download,
+                        filename=f"aifashion-{job.kind}-{str(job.id)[:8]}-{name}", content_type="image/png")

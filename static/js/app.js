@@ -1,0 +1,193 @@
+"use strict";
+// The site's browser side: submit jobs, poll their status, show results. No frameworks, no CDN.
+
+function csrfToken() {
+  const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return field ? field.value : "";
+}
+
+function showError(message) {
+  const box = document.getElementById("error");
+  if (!box) return;
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function setProgress(percent) {
+  const bar = document.getElementById("progress");
+  if (!bar) return;
+  bar.hidden = percent === null;
+  bar.firstElementChild.style.width = (percent || 0) + "%";
+}
+
+async function submitJob(url, body) {
+  const options = { method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" };
+  if (body instanceof FormData) {
+    options.body = body;
+  } else {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(url, options);
+  let data = {};
+  try { data = await response.json(); } catch (e) { /* not JSON: fall through */ }
+  if (response.status !== 202) throw new Error(data.error || ("request failed (" + response.status + ")"));
+  return data;
+}
+
+async function waitForJob(job, onProgress) {
+  for (;;) {
+    if (job.status === "done") return job;
+    if (job.status === "failed") throw new Error(job.error || "the job failed");
+    if (onProgress) onProgress(job.progress);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const response = await fetch(job.status_url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error("lost track of the job (" + response.status + ")");
+    job = await response.json();
+  }
+}
+
+async function runJob(url, body, onProgress) {
+  return waitForJob(await submitJob(url, body), onProgress);
+}
+
+function randomSeed() { return Math.floor(Math.random() * 2147483647); }
+
+// Studio: a live thumbnail per category.
+function initStudio() {
+  document.querySelectorAll("[data-thumbnail]").forEach(async (card) => {
+    try {
+      const job = await runJob("/api/patterns", { category: card.dataset.thumbnail, seed: randomSeed(), size: 192 });
+      const img = document.createElement("img");
+      img.src = job.results.pattern;
+      img.alt = card.dataset.thumbnail + " pattern, seed " + job.params.seed;
+      card.querySelector(".swatch").replaceWith(img);
+    } catch (error) { showError(error.message); }
+  });
+}
+
+// Category page: fresh grid plus the editor.
+function editorParams(form, category) {
+  const f = new FormData(form);
+  const palette = ["1", "2", "3"].filter((i) => f.get("use_c" + i)).map((i) => f.get("c" + i));
+  const params = {
+    category, seed: f.get("seed") || "0", scale: f.get("scale"),
+    variations: [f.get("v1"), f.get("v2"), f.get("v3")].join(","), palette: palette.join(","),
+  };
+  if (f.get("seed_b") !== "" && f.get("seed_b") !== null) { params.seed_b = f.get("seed_b"); params.mix = f.get("mix"); }
+  return params;
+}
+
+function permalinkFor(category, params) {
+  const query = new URLSearchParams(params);
+  query.delete("category");
+  return "/patterns/" + category + "/?" + query.toString();
+}
+
+function fillEditorFromUrl(form) {
+  const query = new URLSearchParams(window.location.search);
+  for (const [key, value] of query) {
+    if (key === "variations") value.split(",").forEach((v, i) => { if (form["v" + (i + 1)]) form["v" + (i + 1)].value = v; });
+    else if (key === "palette") value.split(",").filter(Boolean).forEach((c, i) => { form["use_c" + (i + 1)].checked = true; form["c" + (i + 1)].value = c; });
+    else if (form[key]) form[key].value = value;
+  }
+}
+
+function bindOutputs(form) {
+  form.querySelectorAll("input[type=range]").forEach((input) => {
+    const output = input.parentElement.querySelector("output");
+    const show = () => { if (output) output.textContent = input.value; };
+    input.addEventListener("input", show);
+    show();
+  });
+}
+
+function initCategory() {
+  const editor = document.getElementById("editor");
+  const category = editor.dataset.category;
+  const form = document.getElementById("controls");
+  const grid = document.getElementById("fresh-grid");
+  fillEditorFromUrl(form);
+  bindOutputs(form);
+
+  async function render() {
+    showError("");
+    const params = editorParams(form, category);
+    history.replaceState(null, "", permalinkFor(category, params));
+    document.getElementById("permalink").href = permalinkFor(category, params);
+    const tryon = new URLSearchParams({ category, seed: params.seed, scale: params.scale });
+    document.getElementById("tryon-link").href = "/tryon/?" + tryon.toString();
+    try {
+      const job = await runJob("/api/patterns", { ...params, size: 256 }, setProgress);
+      document.getElementById("repeat").style.backgroundImage = "url(" + job.results.pattern + ")";
+      document.getElementById("repeat").dataset.seed = job.params.seed;
+    } catch (error) { showError(error.message); }
+    setProgress(null);
+  }
+
+  async function fresh() {
+    grid.innerHTML = "";
+    for (let i = 0; i < 8; i++) {
+      const seed = randomSeed();
+      const cell = document.createElement("a");
+      cell.className = "card";
+      cell.href = "#editor";
+      cell.innerHTML = '<div class="swatch loading"></div><span>seed ' + seed + "</span>";
+      cell.addEventListener("click", () => { form.seed.value = seed; render(); });
+      grid.appendChild(cell);
+      runJob("/api/patterns", { category, seed, size: 192 }).then((job) => {
+        const img = document.createElement("img");
+        img.src = job.results.pattern;
+        img.alt = category + " seed " + seed;
+        cell.querySelector(".swatch").replaceWith(img);
+      }).catch((error) => showError(error.message));
+    }
+  }
+
+  form.addEventListener("submit", (event) => { event.preventDefault(); render(); });
+  document.getElementById("fresh").addEventListener("click", fresh);
+  document.getElementById("download").addEventListener("click", async () => {
+    showError("");
+    const size = document.getElementById("download-size").value;
+    try {
+      const job = await runJob("/api/patterns", { ...editorParams(form, category), size }, setProgress);
+      window.location.href = job.results.pattern + "?download=1";
+    } catch (error) { showError(error.message); }
+    setProgress(null);
+  });
+  fresh();
+  render();
+}
+
+// Try-on page.
+function initTryon() {
+  const form = document.getElementById("tryon");
+  const query = new URLSearchParams(window.location.search);
+  for (const key of ["category", "seed", "scale"]) if (query.get(key) && form[key]) form[key].value = query.get(key);
+  bindOutputs(form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError("");
+    document.getElementById("result").hidden = true;
+    const body = new FormData(form);
+    if (!body.get("photo") || !body.get("photo").size) body.delete("photo");
+    if (!body.get("seed")) body.set("seed", randomSeed());
+    try {
+      const job = await runJob("/api/tryon", body, setProgress);
+      document.getElementById("img-garments").src = job.results.garments;
+      document.getElementById("img-result").src = job.results.result;
+      document.getElementById("dl-result").href = job.results.result + "?download=1";
+      document.getElementById("dl-pattern").href = job.results.pattern + "?download=1";
+      document.getElementById("found").textContent = "Found: " + Object.keys(job.params.found).join(", ") +
+        ". Re-dressed: " + job.params.dressed.join(", ") + " (pattern seed " + job.params.pattern.seed + ").";
+      document.getElementById("result").hidden = false;
+    } catch (error) { showError(error.message); }
+    setProgress(null);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-thumbnail]")) initStudio();
+  if (document.getElementById("editor")) initCategory();
+  if (document.getElementById("tryon")) initTryon();
+});

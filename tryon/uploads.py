@@ -1,0 +1,37 @@
+"""Checking and re-encoding uploaded photos before anything is stored."""
+import io
+
+from PIL import Image
+
+from tryon.photos import MAX_PIXELS, PhotoError, photo_read
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+WORKING_LONG_SIDE = 2048  # larger photos are processed (and returned) at this size
+
+
+def upload_reencode(*, data: bytes, name: str, content_type: str) -> bytes:
+    """-> PNG bytes of the photo, orientation applied, no metadata (EXIF/GPS dropped).
+    Raises PhotoError with a message for the user."""
+    if not data:
+        raise PhotoError(f"{name}: the file is empty")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PhotoError(f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit")
+    if content_type not in ALLOWED_FORMATS.values():
+        raise PhotoError(f"{name}: {content_type or 'unknown type'} is not accepted; upload a JPEG, PNG or WebP photo")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            actual = probe.format
+    except Image.DecompressionBombError:
+        raise PhotoError(f"{name}: the image is over {MAX_PIXELS // 1_000_000} megapixels") from None
+    except Exception:  # noqa: BLE001 - any decoder failure means the same thing to the user
+        actual = None
+    if actual not in ALLOWED_FORMATS:
+        raise PhotoError(f"{name}: the file is not a JPEG, PNG or WebP image")
+    rgb = photo_read(data, name=name)
+    image = Image.fromarray(rgb)
+    if max(image.size) > WORKING_LONG_SIDE:
+        image.thumbnail((WORKING_LONG_SIDE, WORKING_LONG_SIDE), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)  # a fresh file: no EXIF, no GPS
+    return buffer.getvalue()
