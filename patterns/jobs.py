@@ -39,7 +39,7 @@ def job_start(*, job_id) -> Job | None:
             return None
         job.status, job.started_at, job.progress = Job.Status.RUNNING, timezone.now(), 5
         job.save(update_fields=["status", "started_at", "progress"])
-    log.info("job started", extra={"job_id": str(job.id), "kind": job.kind})
+    log.info("job %s started (%s)", job.id, job.kind, extra={"job_id": str(job.id), "kind": job.kind})
     return job
 
 
@@ -67,13 +67,13 @@ def job_file_read(*, job: Job, name: str) -> bytes:
 def job_finish(*, job: Job, results: list[str]) -> None:
     Job.objects.filter(id=job.id).update(status=Job.Status.DONE, progress=100, results=results,
                                          finished_at=timezone.now(), error="")
-    log.info("job done", extra={"job_id": str(job.id), "kind": job.kind})
+    log.info("job %s done", job.id, extra={"job_id": str(job.id), "kind": job.kind})
 
 
 def job_fail(*, job_id, message: str) -> None:
     Job.objects.filter(id=job_id).exclude(status=Job.Status.DONE).update(
         status=Job.Status.FAILED, error=message, finished_at=timezone.now())
-    log.warning("job failed: %s", message, extra={"job_id": str(job_id)})
+    log.warning("job %s failed: %s", job_id, message, extra={"job_id": str(job_id)})
 
 
 def job_files_delete(*, job: Job) -> None:

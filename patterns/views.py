@@ -13,6 +13,7 @@ from patterns.visitors import visitor_token
 
 @require_GET
 def studio(request):
+    visitor_token(request)  # the session exists before the page's scripts start jobs in parallel
     return render(request, "patterns/studio.html", {"categories": category_names()})
 
 
@@ -20,6 +21,7 @@ def studio(request):
 def category(request, name: str):
     if name not in category_names():
         raise Http404("no such pattern category")
+    visitor_token(request)
     return render(request, "patterns/category.html", {
         "category": name, "categories": category_names(), "max_size": MAX_SIZE,
         "min_scale": MIN_SCALE, "max_scale": MAX_SCALE, "variation_limit": VARIATION_LIMIT,

@@ -13,6 +13,7 @@ from tryon.uploads import MAX_UPLOAD_BYTES
 
 @require_GET
 def page(request):
+    visitor_token(request)
     return render(request, "tryon/page.html", {
         "categories": category_names(), "garments": GARMENT_CHOICES, "stock": stock_names(),
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),

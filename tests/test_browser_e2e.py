@@ -1,0 +1,65 @@
+"""A real browser (Debian's Chromium, driven by Playwright) uses the site as a visitor would.
+The screenshots are kept in artifacts/."""
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+from aifashion.processes import REPO_DIR, manage, web_process
+from tests.live import process_env
+from tryon.stock import stock_names, stock_path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO_DIR / "artifacts"
+
+
+@pytest.fixture
+def site(tryon_models, tmp_path):
+    env = process_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"),
+                      AIFASHION_WEIGHTS_DIR=str(tryon_models))
+    manage(env, "migrate", "--noinput")
+    with web_process(env, tmp_path / "web.log") as url:
+        yield url
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 1000})
+        yield context.new_page()
+        browser.close()
+
+
+def test_upload_a_photo_pick_a_pattern_and_download_the_result(site, page, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    photo = stock_path(stock_names()[0])
+    page.goto(site + "/tryon/")
+    page.set_input_files("input[name=photo]", str(photo))
+    page.select_option("select[name=category]", "floral")
+    page.fill("input[name=seed]", "123")
+    page.click("#tryon button[type=submit]")
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    page.wait_for_function("document.getElementById('img-result').naturalWidth > 0")
+    page.screenshot(path=str(ARTIFACTS / "e2e-tryon.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.click("#dl-result")
+    saved = tmp_path / "download.png"
+    download_info.value.save_as(saved)
+    result = Image.open(saved)
+    assert result.format == "PNG" and result.size == Image.open(photo).size
+    assert "floral" not in (page.text_content("#error") or "")
+
+
+def test_pattern_studio_renders_a_tileable_preview_and_a_permalink(site, page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(site + "/patterns/floral/?seed=77&scale=1.5")
+    page.wait_for_function("document.getElementById('repeat').style.backgroundImage.includes('/api/jobs/')", timeout=60_000)
+    assert page.get_attribute("#repeat", "data-seed") == "77"
+    assert "seed=77" in page.get_attribute("#permalink", "href")
+    page.wait_for_selector("#fresh-grid img", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "e2e-studio.png"), full_page=True)

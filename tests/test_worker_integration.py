@@ -1,0 +1,29 @@
+"""A try-on job through the real stack: gunicorn, a Celery worker process, Redis, PostgreSQL."""
+import io
+
+import numpy as np
+from PIL import Image
+
+from aifashion.processes import job_wait, manage, site_session, web_process, worker_process
+from tests.live import process_env, redis_empty, scratch_database
+from tryon.stock import stock_names, stock_path
+
+
+def test_tryon_job_runs_in_a_separate_worker(tryon_models, tmp_path):
+    with scratch_database() as database_url:
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"),
+                          AIFASHION_WEIGHTS_DIR=str(tryon_models))
+        manage(env, "migrate", "--noinput")
+        with worker_process(env, tmp_path / "worker.log") as worker, web_process(env, tmp_path / "web.log") as url:
+            visitor = site_session(url)
+            photo = stock_path(stock_names()[0])
+            response = visitor.post(url + "/api/tryon", data={"category": "floral", "seed": "9", "garments": ["top", "bottom"]},
+                                    files={"photo": ("me.jpg", photo.read_bytes(), "image/jpeg")}, timeout=30)
+            assert response.status_code == 202, response.text
+            job = job_wait(visitor, url, response.json())
+            assert job["status"] == "done", job["error"]
+            result = visitor.get(url + job["results"]["result"], timeout=10)
+            assert Image.open(io.BytesIO(result.content)).size == Image.open(photo).size
+            # The work happened in the worker process, not in the web server.
+            assert f"{job['id']}" in (tmp_path / "worker.log").read_text()
+            assert worker.poll() is None
