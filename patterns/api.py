@@ -11,6 +11,12 @@ def error_response(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def rate_limited() -> JsonResponse:
+    response = error_response("too many jobs from your address; please wait a minute", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 def request_data(request):
     """Form fields, or a JSON object body."""
     if request.content_type == "application/json":

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from aifashion.middleware import ServiceUnavailable
 from patterns.models import Job
 
 log = logging.getLogger("aifashion.jobs")
@@ -22,7 +23,11 @@ _in_process = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
 def job_enqueue(*, task, job: Job) -> None:
     def send():
         if not settings.CELERY_TASK_ALWAYS_EAGER:
-            task.delay(str(job.id))
+            try:
+                task.delay(str(job.id))
+            except Exception as error:  # noqa: BLE001 - any publish failure: the queue is unreachable
+                job_fail(job_id=job.id, message="the job queue is unavailable; please submit again")
+                raise ServiceUnavailable("job queue unreachable") from error
         elif settings.JOBS_IN_BACKGROUND_THREAD:
             _in_process.submit(task.apply, args=(str(job.id),))
         else:  # tests: run right here, after the commit

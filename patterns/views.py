@@ -1,10 +1,12 @@
+from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from models.pattern_gan.sample import MAX_SCALE, MAX_SIZE, MIN_SCALE, VARIATION_LIMIT
 from models.pattern_gan.taxonomy import category_names
-from patterns.api import accepted, error_response, job_json, request_data
+from patterns.api import accepted, error_response, job_json, rate_limited, request_data
 from patterns.jobs import job_file_open
 from patterns.selectors import job_get_owned
 from patterns.services import PatternInputError, pattern_job_create
@@ -29,7 +31,10 @@ def category(request, name: str):
 
 
 @require_POST
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_LIMIT_PATTERNS, block=False)
 def api_patterns(request):
+    if getattr(request, "limited", False):
+        return rate_limited()
     try:
         job = pattern_job_create(owner=visitor_token(request), data=request_data(request))
     except (PatternInputError, ValueError) as error:

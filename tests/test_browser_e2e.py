@@ -44,7 +44,7 @@ def test_upload_a_photo_pick_a_pattern_and_download_the_result(site, page, tmp_p
     page.fill("input[name=seed]", "123")
     page.click("#tryon button[type=submit]")
     page.wait_for_selector("#result:not([hidden])", timeout=120_000)
-    page.wait_for_function("document.getElementById('img-result').naturalWidth > 0")
+    page.wait_for_load_state("networkidle")  # the result image has loaded
     page.screenshot(path=str(ARTIFACTS / "e2e-tryon.png"), full_page=True)
     with page.expect_download() as download_info:
         page.click("#dl-result")
@@ -58,7 +58,9 @@ def test_upload_a_photo_pick_a_pattern_and_download_the_result(site, page, tmp_p
 def test_pattern_studio_renders_a_tileable_preview_and_a_permalink(site, page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(site + "/patterns/floral/?seed=77&scale=1.5")
-    page.wait_for_function("document.getElementById('repeat').style.backgroundImage.includes('/api/jobs/')", timeout=60_000)
+    # data-seed is set once the pattern job is done (waits use selectors: the site's CSP forbids eval).
+    page.wait_for_selector("#repeat[data-seed]", timeout=60_000)
+    assert "/api/jobs/" in page.get_attribute("#repeat", "style")
     assert page.get_attribute("#repeat", "data-seed") == "77"
     assert "seed=77" in page.get_attribute("#permalink", "href")
     page.wait_for_selector("#fresh-grid img", timeout=60_000)

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from models.pattern_gan.taxonomy import category_names
-from patterns.api import accepted, error_response
+from patterns.api import accepted, error_response, rate_limited
 from patterns.services import PatternInputError
 from patterns.visitors import visitor_token
 from tryon.photos import PhotoError
@@ -21,7 +23,10 @@ def page(request):
 
 
 @require_POST
+@ratelimit(key="ip", rate=lambda group, request: settings.RATE_LIMIT_TRYON, block=False)
 def api_tryon(request):
+    if getattr(request, "limited", False):
+        return rate_limited()
     # Refuse oversized bodies before Django reads them.
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
         return error_response(f"the upload is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit", status=413)

@@ -1,0 +1,38 @@
+"""The weights the site serves: every category renders seamless patterns, and the parser
+finds garments in held-out photos. (Quality figures themselves come from the evaluate commands.)"""
+import numpy as np
+import pytest
+
+from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
+from models.garment_parser.groups import default_groups
+from models.garment_parser.model import parser_weights_path
+from models.pattern_gan.model import pattern_weights_path
+from models.pattern_gan.sample import PatternSpec, pattern_render, seam_score
+from models.pattern_gan.taxonomy import category_names
+from models.weights_io import card_read
+from tryon.services import photo_segment
+
+
+@pytest.mark.parametrize("category", category_names())
+def test_each_category_has_small_weights_and_renders_seamless_tiles(category):
+    path = pattern_weights_path(category)
+    assert path.stat().st_size < 4 * 1024 * 1024
+    assert {"data", "config", "training"} <= set(card_read(path))
+    tiles = [pattern_render(PatternSpec(category=category, seed=seed, size=128)) for seed in (0, 1)]
+    assert all(seam_score(tile) < 1.1 for tile in tiles)
+    assert not np.array_equal(tiles[0], tiles[1])
+
+
+def test_parser_finds_garments_in_validation_photos():
+    assert parser_weights_path().stat().st_size < 15 * 1024 * 1024
+    groups = default_groups()
+    _, val_ids = ccp_split(ccp_ids())
+    garment = np.isin
+    ious = []
+    for photo_id in val_ids[:5]:
+        image, truth = ccp_load(photo_id, groups)
+        predicted = photo_segment(image=image).labels
+        assert predicted.shape == truth.shape
+        t, p = garment(truth, groups.garment_ids), garment(predicted, groups.garment_ids)
+        ious.append((t & p).sum() / max((t | p).sum(), 1))
+    assert np.mean(ious) > 0.75
