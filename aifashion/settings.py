@@ -18,7 +18,8 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when PRODUCTION=true")
     SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# Loopback names stay allowed so that container health checks (curl 127.0.0.1) pass.
+ALLOWED_HOSTS = sorted(set(env_list("ALLOWED_HOSTS", []) + ["localhost", "127.0.0.1", "[::1]"]))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Visitor identity lives in a signed cookie: sessions need neither the database nor Redis,

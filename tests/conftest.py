@@ -59,3 +59,6 @@ def private_media(settings, tmp_path):
     """Each test writes job files into its own folder; jobs run inline after commit."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.JOBS_IN_BACKGROUND_THREAD = False
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters start afresh in every test
