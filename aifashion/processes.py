@@ -31,14 +31,15 @@ def _stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
 
 
 @contextlib.contextmanager
-def worker_process(env: dict, log_path: Path, concurrency: int = 1):
-    command = [sys.executable, "-m", "celery", "-A", "aifashion", "worker", "-Q", "gpu", "-c", str(concurrency),
+def worker_process(env: dict, log_path: Path, concurrency: int = 1, pool: str = "prefork"):
+    command = [sys.executable, "-m", "celery", "-A", "aifashion", "worker", "-Q", "gpu", "-c", str(concurrency), "-P", pool,
                "--prefetch-multiplier", "1", "--without-mingle", "--without-gossip", "-l", "info"]
+    already = log_path.read_bytes().count(b"ready.") if log_path.exists() else 0
     with open(log_path, "ab") as log:
         process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 60
-        while b"ready." not in log_path.read_bytes():
+        while log_path.read_bytes().count(b"ready.") <= already:
             if process.poll() is not None or time.time() > deadline:
                 raise RuntimeError(f"worker did not start; see {log_path}")
             time.sleep(0.3)
