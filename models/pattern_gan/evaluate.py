@@ -7,12 +7,16 @@
 - Diversity: mean pairwise cosine distance of those features, generated over real.
 - Seam: wrap-around seam difference over interior neighbour difference (1.0 = seamless).
 """
+from pathlib import Path
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from models.pattern_gan.sample import PatternSpec, pattern_render, seam_score
+from models.paths import checkpoints_dir
+from models.pattern_gan.model import Generator
+from models.pattern_gan.sample import PatternSpec, generator_load, pattern_render, seam_score, seed_latents
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pretrained import fid_inception_net, imagenet_feature_net
@@ -84,6 +88,26 @@ def generated_samples(category: str, count: int, size: int = EVAL_PX, first_seed
                      for i in range(count)])
 
 
+def fp16_pixel_difference(category: str, checkpoint: Path) -> int | None:
+    """Largest 0..255 pixel difference between renders of the fp32 training checkpoint and the
+    fp16 served weights (None when the checkpoint is not on this machine)."""
+    if not checkpoint.exists():
+        return None
+    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    served = generator_load(category)
+    full = Generator(state["model_config"])
+    full.load_state_dict(state["ema"])
+    full.load_state_dict({**full.state_dict(), **{k: v for k, v in served.state_dict().items() if k.startswith("w_")}})
+    worst = 0
+    with torch.no_grad():
+        for seed in range(4):
+            z_local, z_global = seed_latents(served, seed, 8)
+            a = ((served(z_local, z_global) + 1) * 127.5).round()
+            b = ((full.eval()(z_local, z_global) + 1) * 127.5).round()
+            worst = max(worst, int((a - b).abs().max()))
+    return worst
+
+
 def patterns_evaluate(*, categories: list[str], samples: int = 48, log=print) -> dict[str, dict]:
     names = category_names()
     feature_net, inception = imagenet_feature_net(), fid_inception_net()
@@ -115,5 +139,8 @@ def patterns_evaluate(*, categories: list[str], samples: int = 48, log=print) ->
             "real_val_swatches": len(real),
             "generated_samples": samples,
         }
+        difference = fp16_pixel_difference(name, checkpoints_dir() / "patterns" / name / "last.pt")
+        if difference is not None:
+            results[name]["fp16_vs_fp32_max_pixel_difference"] = difference
         log(f"{name:12s} " + "  ".join(f"{k} {v}" for k, v in results[name].items()))
     return results
