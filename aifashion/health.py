@@ -3,7 +3,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from models.garment_parser.model import parser_weights_path
 from models.pattern_gan.model import pattern_weights_path
@@ -31,7 +31,7 @@ def _models() -> str:
     return "ok"
 
 
-@require_GET
+@require_safe
 def healthz(request):
     report, healthy = {}, True
     for name, check in (("database", _database), ("broker", _broker), ("models", _models)):

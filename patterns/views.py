@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from models.pattern_gan.sample import MAX_SCALE, MAX_SIZE, MIN_SCALE, VARIATION_LIMIT
@@ -13,13 +13,13 @@ from patterns.services import PatternInputError, pattern_job_create
 from patterns.visitors import visitor_token
 
 
-@require_GET
+@require_safe
 def studio(request):
     visitor_token(request)  # the session exists before the page's scripts start jobs in parallel
     return render(request, "patterns/studio.html", {"categories": category_names()})
 
 
-@require_GET
+@require_safe
 def category(request, name: str):
     if name not in category_names():
         raise Http404("no such pattern category")
@@ -42,12 +42,12 @@ def api_patterns(request):
     return accepted(job)
 
 
-@require_GET
+@require_safe
 def api_job(request, job_id):
     return JsonResponse(job_json(job_get_owned(job_id=job_id, owner=visitor_token(request))))
 
 
-@require_GET
+@require_safe
 def api_job_file(request, job_id, name: str):
     job = job_get_owned(job_id=job_id, owner=visitor_token(request))
     if name not in job.results:

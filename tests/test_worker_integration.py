@@ -5,6 +5,7 @@ import numpy as np
 from PIL import Image
 
 from aifashion.processes import job_wait, manage, site_session, web_process, worker_process
+from tests.hostile_uploads import corpus
 from tests.live import process_env, redis_empty, scratch_database
 from tryon.stock import stock_names, stock_path
 
@@ -26,4 +27,13 @@ def test_tryon_job_runs_in_a_separate_worker(tryon_models, tmp_path):
             assert Image.open(io.BytesIO(result.content)).size == Image.open(photo).size
             # The work happened in the worker process, not in the web server.
             assert f"{job['id']}" in (tmp_path / "worker.log").read_text()
+            # The odd-but-valid uploads of the hostile corpus all reach the worker: it stays up.
+            for name, (data, content_type, expected) in corpus().items():
+                if expected != "accepted":
+                    continue
+                response = visitor.post(url + "/api/tryon", data={"category": "floral", "seed": "2"},
+                                        files={"photo": (name, data, content_type)}, timeout=30)
+                assert response.status_code == 202, (name, response.text)
+                ended = job_wait(visitor, url, response.json())
+                assert ended["status"] == "done" or "internal error" not in ended["error"], (name, ended["error"])
             assert worker.poll() is None

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from models.pattern_gan.taxonomy import category_names
@@ -13,7 +13,7 @@ from tryon.stock import stock_names
 from tryon.uploads import MAX_UPLOAD_BYTES
 
 
-@require_GET
+@require_safe
 def page(request):
     visitor_token(request)
     return render(request, "tryon/page.html", {
