@@ -8,7 +8,7 @@ from PIL import Image
 from django.db import transaction
 
 from models.garment_parser.groups import default_groups
-from models.garment_parser.predict import class_probabilities, matte_refine, parser_load
+from models.garment_parser.predict import class_labels, class_probabilities, matte_refine, parser_load
 from models.runtime import torch_threads_configure
 from patterns.jobs import job_enqueue, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
 from patterns.models import Job
@@ -37,8 +37,8 @@ class Segmentation:
 def photo_segment(*, image: np.ndarray) -> Segmentation:
     torch_threads_configure()
     model, config = parser_load()
-    probabilities = class_probabilities(model, image, config["serve_long_side"]).numpy()
-    return Segmentation(labels=probabilities.argmax(0).astype(np.uint8), probabilities=probabilities)
+    probabilities = class_probabilities(model, image, config["serve_long_side"])
+    return Segmentation(labels=class_labels(probabilities).numpy(), probabilities=probabilities.numpy())
 
 
 def segmentations_write(*, photos: list[Path], out_dir: Path) -> tuple[list[Path], list[str]]:
