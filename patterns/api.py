@@ -47,6 +47,7 @@ def job_json(job: Job) -> dict:
 
 
 def accepted(job: Job) -> JsonResponse:
-    response = JsonResponse(job_json(job), status=202)
-    response["Location"] = job_json(job)["status_url"]
+    body = job_json(job)
+    response = JsonResponse(body, status=202)
+    response["Location"] = body["status_url"]
     return response

@@ -65,7 +65,7 @@ def job_file_open(*, job: Job, name: str):
 
 
 def job_file_read(*, job: Job, name: str) -> bytes:
-    with default_storage.open(f"{job.files_prefix}/{name}", "rb") as handle:
+    with job_file_open(job=job, name=name) as handle:
         return handle.read()
 
 
@@ -82,8 +82,9 @@ def job_fail(*, job_id, message: str) -> None:
 
 
 def job_files_delete(*, job: Job) -> None:
-    directories, files = default_storage.listdir(job.files_prefix) if default_storage.exists(job.files_prefix) else ([], [])
-    for name in files:
+    if not default_storage.exists(job.files_prefix):
+        return
+    for name in default_storage.listdir(job.files_prefix)[1]:
         default_storage.delete(f"{job.files_prefix}/{name}")
 
 

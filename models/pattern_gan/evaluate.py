@@ -96,8 +96,8 @@ def fp16_pixel_difference(category: str, checkpoint: Path) -> int | None:
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     served = generator_load(category)
     full = Generator(state["model_config"])
-    full.load_state_dict(state["ema"])
-    full.load_state_dict({**full.state_dict(), **{k: v for k, v in served.state_dict().items() if k.startswith("w_")}})
+    # The variation buffers (w_*) are fitted at export, so the checkpoint lacks them.
+    full.load_state_dict({**state["ema"], **{k: v for k, v in served.state_dict().items() if k.startswith("w_")}})
     worst = 0
     with torch.no_grad():
         for seed in range(4):
