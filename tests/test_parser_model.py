@@ -60,3 +60,24 @@ def test_scores_from_a_known_confusion():
     assert result["pixel_accuracy"] == round(4 / 6, 4)
     # Garments {top, bottom}: truth at 2..5, predicted at 1..4 -> 3 shared of 5 in the union.
     assert result["garment_iou"] == 0.6
+
+
+def test_garment_loss_rewards_the_right_garment_union_and_has_gradients():
+    from models.garment_parser.train import garment_loss
+
+    groups = default_groups()
+    target = torch.zeros(1, 4, 4, dtype=torch.long)
+    target[0, :2] = groups.names.index("top")  # upper half garment, lower half background
+    right = torch.full((1, 10, 4, 4), -5.0)
+    right[0, groups.names.index("top"), :2] = 5.0
+    right[0, 0, 2:] = 5.0
+    # Another garment class still counts as garment: the union is what this loss judges.
+    other_garment = right.clone()
+    other_garment[0, [groups.names.index("top"), groups.names.index("dress")], :2] = torch.tensor([-5.0, 5.0])[:, None, None]
+    wrong = right.flip(2).requires_grad_(True)
+    assert garment_loss(right, target, groups.garment_ids) < 0.01
+    assert garment_loss(other_garment, target, groups.garment_ids) < 0.01
+    loss = garment_loss(wrong, target, groups.garment_ids)
+    assert loss > 5
+    loss.backward()
+    assert wrong.grad.abs().sum() > 0

@@ -2,7 +2,7 @@
 import torch
 
 from models.pattern_gan.diffaug import diff_augment
-from models.pattern_gan.model import DEFAULT_CONFIG, Discriminator, Generator
+from models.pattern_gan.model import DEFAULT_CONFIG, Discriminator, Generator, upsample2
 
 
 def test_generator_output_is_16x_the_latent_grid():
@@ -39,3 +39,30 @@ def test_diff_augment_keeps_shape_and_is_differentiable():
     assert y.shape == x.shape
     y.sum().backward()
     assert x.grad is not None
+
+
+def test_bilinear_upsampling_keeps_outputs_periodic_and_shift_equivariant():
+    generator = Generator(dict(DEFAULT_CONFIG, upsample="bilinear")).eval()
+    z_local = torch.randn(1, DEFAULT_CONFIG["z_local"], 4, 4)
+    z_global = torch.randn(1, DEFAULT_CONFIG["z_global"])
+    with torch.no_grad():
+        single = generator(z_local, z_global)
+        shifted = generator(z_local.roll(1, dims=3), z_global)
+        tiled = generator(z_local.repeat(1, 1, 2, 2), z_global)
+    torch.testing.assert_close(shifted, single.roll(16, dims=3), atol=1e-5, rtol=0)
+    torch.testing.assert_close(tiled, single.repeat(1, 1, 2, 2), atol=1e-5, rtol=0)
+
+
+def test_bilinear_upsampling_leaves_no_2px_steps():
+    """Nearest upsampling repeats each pixel, so every other neighbour step of its output is
+    zero; bilinear output varies at every step."""
+    x = torch.randn(1, 1, 8, 8)
+    nearest, bilinear = upsample2(x, "nearest"), upsample2(x, "bilinear")
+    assert (nearest[..., 0::2] == nearest[..., 1::2]).all()
+    assert (bilinear[..., 0::2] != bilinear[..., 1::2]).all()
+    torch.testing.assert_close(bilinear.mean(), x.mean(), atol=1e-5, rtol=0)
+
+
+def test_weights_saved_before_the_upsample_key_keep_nearest():
+    legacy = {k: v for k, v in DEFAULT_CONFIG.items() if k != "upsample"}
+    assert Generator(legacy).upsample == "nearest"

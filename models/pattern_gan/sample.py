@@ -51,11 +51,11 @@ def generator_load(category: str) -> Generator:
     path = pattern_weights_path(category)
     if not path.exists():
         raise FileNotFoundError(f"no trained generator for {category!r} at {path}")
-    return _generator_from_file(path)
+    return generator_from_file(path)
 
 
 @lru_cache(maxsize=None)
-def _generator_from_file(path: Path) -> Generator:
+def generator_from_file(path: Path) -> Generator:
     generator = Generator(weights_config(path))
     weights_load_into(module=generator, path=path)
     return generator.eval().requires_grad_(False)
@@ -102,10 +102,10 @@ def periodic_resample(tile: torch.Tensor, size: int, period: int) -> torch.Tenso
 
 
 @torch.inference_mode()
-def pattern_render(spec: PatternSpec) -> np.ndarray:
-    """-> [size, size, 3] uint8 RGB."""
+def pattern_render(spec: PatternSpec, generator: Generator | None = None) -> np.ndarray:
+    """-> [size, size, 3] uint8 RGB, from the served generator of spec.category unless another is given."""
     spec.validate()
-    generator = generator_load(spec.category)
+    generator = generator or generator_load(spec.category)
     native, repeats = native_layout(spec.size, spec.scale)
     cells = native // UPSAMPLE
     z_local, z_global = seed_latents(generator, spec.seed, cells)

@@ -1,7 +1,10 @@
 """Extract pattern swatches (square crops that show only fabric) from the source images.
 
-fashion-texture images are whole garments on a background, often worn: crops are placed
-on the garment and scored, and crops that are mostly background, skin or blur are dropped.
+fashion-texture images are whole garments on a background, often worn: the garment parser
+finds the garment that covers most of the photo (the printed one: a worn argyle sweater
+shares the photo with plain jeans), crops are placed inside it and scored by sharpness, and
+crops that reach outside it (background, skin, other garments) or are blurred are dropped.
+Without served parser weights a colour heuristic (backdrop and skin tones) stands in.
 fingercamera and dtd images are close-ups: crops are taken anywhere.
 The split into train/validation is by source image (fixed seed), so no validation swatch
 shares a photo with a training swatch.
@@ -19,6 +22,9 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from models.garment_parser.groups import default_groups
+from models.garment_parser.predict import class_labels, class_probabilities, parser_load
+from models.garment_parser.model import parser_weights_path
 from models.paths import checkpoints_dir, data_dir
 from models.pattern_gan.taxonomy import categories
 
@@ -50,31 +56,52 @@ def _sharpness(grey: np.ndarray) -> float:
     return float(cv2.Laplacian(grey, cv2.CV_32F).var())
 
 
-def garment_crops(rgb: np.ndarray, per_image: int) -> list[np.ndarray]:
-    """Crops on the garment of a whole-garment photo, best scored first."""
+MIN_GARMENT_SHARE = 0.05  # below this the parser missed the garment: use the heuristic
+
+
+def heuristic_fabric_mask(rgb: np.ndarray) -> np.ndarray:
+    """[H, W] bool: not backdrop-coloured and not skin-toned."""
+    return ~(_background_mask(rgb) | _skin_mask(rgb))
+
+
+def parser_fabric_mask(rgb: np.ndarray) -> np.ndarray | None:
+    """[H, W] bool: the pixels of the garment class that covers most of the photo,
+    or None where the parser finds (almost) no garment."""
+    model, config = parser_load()
+    labels = class_labels(class_probabilities(model, rgb, config["serve_long_side"])).numpy()
+    garment_ids = default_groups().garment_ids
+    shares = [(labels == g).mean() for g in garment_ids]
+    if max(shares) < MIN_GARMENT_SHARE:
+        return None
+    return labels == garment_ids[int(np.argmax(shares))]
+
+
+CROP_SIDES = (0.3, 0.22)  # of the photo's short side; the smaller one fits narrow garments
+MAX_OUTSIDE = 0.1  # share of a crop allowed outside the fabric mask (mask edges are soft)
+
+
+def garment_crops(rgb: np.ndarray, per_image: int, fabric: np.ndarray) -> list[np.ndarray]:
+    """Crops inside `fabric` ([H, W] bool) of a whole-garment photo, sharpest first;
+    smaller crops only where the larger ones do not yield `per_image`."""
     h, w = rgb.shape[:2]
-    side = int(0.3 * min(h, w))
-    bad = _background_mask(rgb) | _skin_mask(rgb)
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    candidates = []
-    step = max(8, side // 3)
-    for y in range(0, h - side + 1, step):
-        for x in range(0, w - side + 1, step):
-            bad_share = bad[y:y + side, x:x + side].mean()
-            if bad_share > 0.08:
-                continue
-            candidates.append((_sharpness(grey[y:y + side, x:x + side]), y, x))
-    candidates.sort(reverse=True)
-    chosen = []
-    for score, y, x in candidates:
-        if score < 20:  # out-of-focus or featureless: not a usable swatch
-            break
-        # Overlap at most half a crop with the crops already taken.
-        if all(abs(y - cy) >= side // 2 or abs(x - cx) >= side // 2 for cy, cx in chosen):
-            chosen.append((y, x))
-        if len(chosen) == per_image:
-            break
-    return [rgb[y:y + side, x:x + side] for y, x in chosen]
+    chosen = []  # (y, x, side)
+    for share in CROP_SIDES:
+        side = int(share * min(h, w))
+        step = max(8, side // 3)
+        candidates = []
+        for y in range(0, h - side + 1, step):
+            for x in range(0, w - side + 1, step):
+                if (~fabric[y:y + side, x:x + side]).mean() <= MAX_OUTSIDE:
+                    candidates.append((_sharpness(grey[y:y + side, x:x + side]), y, x))
+        candidates.sort(reverse=True)
+        for score, y, x in candidates:
+            if score < 20 or len(chosen) == per_image:  # out of focus or featureless: not a swatch
+                break
+            # Overlap at most half a crop with the crops already taken.
+            if all(abs(y - cy) >= max(side, s) // 2 or abs(x - cx) >= max(side, s) // 2 for cy, cx, s in chosen):
+                chosen.append((y, x, side))
+    return [rgb[y:y + side, x:x + side] for y, x, side in chosen]
 
 
 def closeup_crops(rgb: np.ndarray, per_image: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -92,20 +119,26 @@ def _is_validation(path: Path) -> bool:
     return digest[0] / 256 < VAL_SHARE
 
 
-def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0) -> dict:
+def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0, use_parser: bool = True) -> dict:
     """Write out_dir/<category>/{train,val}/<source>_<image>_<k>.png; returns counts."""
     if out_dir.exists():
         shutil.rmtree(out_dir)
+    use_parser = use_parser and parser_weights_path().exists()
     rng = np.random.default_rng(seed)
     counts = {}
     for category, sources in sorted(categories().items()):
-        counts[category] = {"train": 0, "val": 0, "images": 0}
+        counts[category] = {"train": 0, "val": 0, "images": 0, "parser_masked": 0}
         for source in sources:
             folder = data_dir() / "patterns" / source
             for path in tqdm(sorted(folder.glob("*.jpg")), desc=f"{category} <- {source}", leave=False):
                 rgb = np.asarray(Image.open(path).convert("RGB"))
-                crops = (garment_crops(rgb, per_image) if source.startswith("fashion-texture")
-                         else closeup_crops(rgb, per_image, rng))
+                if source.startswith("fashion-texture"):
+                    fabric = parser_fabric_mask(rgb) if use_parser else None
+                    counts[category]["parser_masked"] += fabric is not None
+                    fabric = heuristic_fabric_mask(rgb) if fabric is None else fabric
+                    crops = garment_crops(rgb, per_image, fabric)
+                else:
+                    crops = closeup_crops(rgb, per_image, rng)
                 split = "val" if _is_validation(path) else "train"
                 target = out_dir / category / split
                 target.mkdir(parents=True, exist_ok=True)
@@ -132,10 +165,16 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=swatches_dir())
     parser.add_argument("--per-image", type=int, default=4)
+    parser.add_argument("--heuristic", action="store_true", help="mask garments by colour rules, not the parser")
     args = parser.parse_args(argv)
-    counts = swatches_extract(out_dir=args.out, per_image=args.per_image)
-    for category, c in counts.items():
-        print(f"{category:12s} images {c['images']:4d}  train swatches {c['train']:4d}  val swatches {c['val']:4d}")
+    counts = swatches_extract(out_dir=args.out, per_image=args.per_image, use_parser=not args.heuristic)
+    for line in counts_report(counts):
+        print(line)
+
+
+def counts_report(counts: dict) -> list[str]:
+    return [f"{category:12s} images {c['images']:4d}  train {c['train']:4d}  val {c['val']:4d}  "
+            f"parser-masked {c['parser_masked']:4d}" for category, c in counts.items()]
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from models.pattern_gan.model import DEFAULT_CONFIG, UPSAMPLE, Discriminator, Ge
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pattern_gan.texture_loss import TextureFeatures, texture_loss
-from models.weights_io import card_update, weights_save
+from models.weights_io import card_read, card_update, weights_load_into, weights_save
 
 TRAIN_DEFAULTS = {
     "iters": 1200,
@@ -35,6 +35,7 @@ TRAIN_DEFAULTS = {
     "real_scale": [0.5, 0.75],  # crop side relative to a 128 px swatch, resized to 64
     "seed": 0,
     "texture_weight": 1.0,  # auxiliary sliced-Wasserstein feature loss (texture_loss.py); 0 = pure GAN
+    "init": "random",  # or "served": fine-tune the served generator (its discriminator starts afresh)
 }
 
 
@@ -97,6 +98,12 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         opt_d.load_state_dict(state["opt_d"])
         sampler.set_state(state["sampler"])
         start, elapsed = state["iteration"], state["elapsed_s"]
+    elif train_config["init"] == "served":
+        served = pattern_weights_path(category)
+        weights_load_into(module=generator, path=served)
+        ema.load_state_dict(generator.state_dict())
+        train_config = dict(train_config, started_from=card_read(served).get("training", {}))
+        log(f"{category}: starting from the served generator {served}")
 
     features = TextureFeatures() if train_config.get("texture_weight", 0) > 0 else None
     swatches = torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1
@@ -159,6 +166,8 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--category", default="all", help="a category name, or all")
     parser.add_argument("--iters", type=int, default=TRAIN_DEFAULTS["iters"])
     parser.add_argument("--run-dir", type=Path, default=checkpoints_dir() / "patterns")
+    parser.add_argument("--init", choices=["random", "served"], default=TRAIN_DEFAULTS["init"],
+                        help="a fresh run starts from random weights or fine-tunes the served generator")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
 
 
@@ -174,7 +183,7 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             if not claimed:
                 log(f"{name}: another trainer holds it; skipped")
                 continue
-            pattern_train(category=name, run_dir=args.run_dir / name, train_config=dict(TRAIN_DEFAULTS, iters=args.iters),
+            pattern_train(category=name, run_dir=args.run_dir / name, train_config=dict(TRAIN_DEFAULTS, iters=args.iters, init=args.init),
                           model_config=dict(DEFAULT_CONFIG), threads=args.threads, log=log)
             trained.append(name)
     return trained

@@ -1,0 +1,56 @@
+"""Serve a newly trained generator only where it measurably beats the served one.
+
+Both are judged in one run by the same classifier and networks on the same held-out
+swatches (evaluate.PatternJudge), so their scores are comparable; every weights file that
+is replaced stays in git history forever, so noise-level gains do not count.
+"""
+import shutil
+from pathlib import Path
+
+from tqdm import tqdm
+
+from models.paths import checkpoints_dir
+from models.pattern_gan.evaluate import PatternJudge, target_score
+from models.pattern_gan.model import pattern_weights_path
+from models.pattern_gan.sample import generator_from_file, generator_load
+from models.weights_io import card_path, card_read, card_update
+
+MARGIN = 0.03  # of target_score (at most 3): e.g. fidelity +0.027 or seam 1.36 -> 1.30
+
+
+def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: int = 48, log=print) -> dict[str, dict]:
+    """candidates_dir holds patterns/<category>.safetensors (+ card), as train_patterns writes
+    them with AIFASHION_WEIGHTS_DIR=candidates_dir. Returns per category the two metric sets
+    and whether the candidate replaced the served weights."""
+    judge = PatternJudge()
+    generator_from_file.cache_clear()  # files may have been rewritten since this process read them
+    report = {}
+    for name in tqdm(categories, desc="categories", leave=False):
+        served_path = pattern_weights_path(name)
+        candidate_path = candidates_dir / "patterns" / served_path.name
+        served = dict(card_read(served_path).get("metrics", {}), **judge.metrics(name, generator_load(name), samples))
+        entry = {"served": served, "promoted": False}
+        if candidate_path.exists():
+            candidate = judge.metrics(name, generator_from_file(candidate_path), samples,
+                                      checkpoints_dir() / "patterns" / name / "last.pt")
+            entry["candidate"] = candidate
+            entry["promoted"] = target_score(candidate) > target_score(served) + MARGIN
+        if entry["promoted"]:
+            shutil.copyfile(candidate_path, served_path)
+            if card_path(candidate_path).exists():
+                shutil.copyfile(card_path(candidate_path), card_path(served_path))
+            card_update(served_path, metrics=entry["candidate"])
+            generator_from_file.cache_clear()
+        else:
+            card_update(served_path, metrics=served)
+        report[name] = entry
+        log(_line(name, entry))
+    return report
+
+
+def _line(name: str, entry: dict) -> str:
+    figures = lambda m: f"fidelity {m['fidelity']} diversity {m['diversity']} seam {m['seam']} kid {m['kid']}"  # noqa: E731
+    line = f"{name:12s} served: {figures(entry['served'])}"
+    if "candidate" in entry:
+        line += f" | candidate: {figures(entry['candidate'])} -> {'promoted' if entry['promoted'] else 'kept served'}"
+    return line
