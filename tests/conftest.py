@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from models.pattern_gan.model import DEFAULT_CONFIG, Generator, pattern_weights_path
+from models.pattern_gan.taxonomy import category_names
 from models.pattern_gan.train import generator_fit_variations
 from models.weights_io import weights_save
 
@@ -62,3 +64,18 @@ def private_media(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # rate-limit counters start afresh in every test
+
+
+@pytest.fixture
+def tiny_swatches(tmp_path, monkeypatch):
+    """A few synthetic swatches per category: noise at a category-specific stripe frequency."""
+    monkeypatch.setenv("AIFASHION_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
+    rng = np.random.default_rng(0)
+    for index, name in enumerate(category_names()):
+        for split, count in (("train", 4), ("val", 2)):
+            folder = tmp_path / "checkpoints" / "swatches" / name / split
+            folder.mkdir(parents=True)
+            for k in range(count):
+                stripes = (np.sin(np.arange(128) * (index + 1) / 4) > 0)[None, :, None] * 160
+                pixels = (stripes + rng.integers(0, 90, (128, 128, 3))).astype(np.uint8)
+                Image.fromarray(pixels).save(folder / f"{k}.png")

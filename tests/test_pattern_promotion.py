@@ -1,16 +1,13 @@
 """evaluate_patterns --candidates: a candidate replaces the served generator only when it
 scores measurably better, judged beside it on the same swatches."""
-import numpy as np
 import pytest
 import torch
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from PIL import Image
 
 from models.pattern_gan.evaluate import target_score
 from models.pattern_gan.promote import candidates_promote
 from models.pattern_gan.model import DEFAULT_CONFIG, Generator, pattern_weights_path
-from models.pattern_gan.taxonomy import category_names
 from models.weights_io import card_read, weights_save
 
 
@@ -19,21 +16,6 @@ def test_target_score_caps_each_target_at_one():
     assert target_score(met) == 3.0
     assert target_score(dict(met, fidelity=0.45)) == pytest.approx(2.5)
     assert target_score(dict(met, seam=2.2)) == pytest.approx(2.5)
-
-
-@pytest.fixture
-def tiny_swatches(tmp_path, monkeypatch):
-    """A few synthetic swatches per category: noise at a category-specific stripe frequency."""
-    monkeypatch.setenv("AIFASHION_CHECKPOINT_DIR", str(tmp_path / "checkpoints"))
-    rng = np.random.default_rng(0)
-    for index, name in enumerate(category_names()):
-        for split, count in (("train", 4), ("val", 2)):
-            folder = tmp_path / "checkpoints" / "swatches" / name / split
-            folder.mkdir(parents=True)
-            for k in range(count):
-                stripes = (np.sin(np.arange(128) * (index + 1) / 4) > 0)[None, :, None] * 160
-                pixels = (stripes + rng.integers(0, 90, (128, 128, 3))).astype(np.uint8)
-                Image.fromarray(pixels).save(folder / f"{k}.png")
 
 
 def _flat_generator(path):

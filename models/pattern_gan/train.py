@@ -55,6 +55,11 @@ def real_batch(swatches: torch.Tensor, batch: int, crop: int, scale: tuple[float
     return F.grid_sample(swatches[index], grid, mode="bilinear", align_corners=False)
 
 
+def swatches_description(category: str, count: int) -> str:
+    return (f"swatches from ../shared/data/patterns (taxonomy.json sources for {category}; whole-garment photos "
+            f"masked by the garment parser); {count} training swatches, validation swatches held out by source image")
+
+
 def _ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> None:
     with torch.no_grad():
         for e, p in zip(ema.parameters(), model.parameters()):
@@ -81,7 +86,9 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     last_path = run_dir / "last.pt"
     state = torch.load(last_path, map_location="cpu", weights_only=False) if last_path.exists() else None
     if state:
-        model_config, train_config = state["model_config"], state["train_config"]
+        # The saved config wins, except the iteration count: a run may be lengthened.
+        model_config = state["model_config"]
+        train_config = {**TRAIN_DEFAULTS, "init": "random", **state["train_config"], "iters": train_config["iters"]}
         log(f"{category}: resuming at iteration {state['iteration']}")
     torch.manual_seed(train_config["seed"])
     generator, discriminator = Generator(model_config), Discriminator()
@@ -153,8 +160,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     card_update(
         target,
         model=f"pattern generator: {category}",
-        data=f"swatches from ../shared/data/patterns (taxonomy.json sources for {category}); "
-             f"{int(swatches.shape[0])} training swatches, validation swatches held out by source image",
+        data=swatches_description(category, int(swatches.shape[0])),
         config=model_config,
         training=dict(train_config, time_s=round(elapsed), threads=threads),
     )

@@ -1,0 +1,44 @@
+"""train_patterns and train_parser: fine-tuning the served weights, resuming, and what
+they write (a few steps each, on tiny data)."""
+import io
+
+from django.core.management import call_command
+
+from models.garment_parser.model import parser_weights_path
+from models.pattern_gan.model import pattern_weights_path
+from models.weights_io import card_read
+
+
+def _run(command: str, **options) -> str:
+    out = io.StringIO()
+    call_command(command, stdout=out, threads=1, **options)
+    return out.getvalue()
+
+
+def test_train_patterns_fine_tunes_the_served_generator_and_resumes(random_generator_weights, tiny_swatches):
+    served = pattern_weights_path("floral")
+    before = served.read_bytes()
+    first = _run("train_patterns", category="floral", iters=2, init="served")
+    assert "starting from the served generator" in first
+    card = card_read(served)
+    assert card["training"]["init"] == "served" and card["training"]["iters"] == 2
+    assert "started_from" in card["training"]
+    assert served.read_bytes() != before
+
+    second = _run("train_patterns", category="floral", iters=3, init="served")
+    assert "resuming at iteration 2" in second
+    assert card_read(served)["training"]["iters"] == 3
+
+
+def test_train_parser_fine_tunes_the_served_parser_exports_and_resumes(random_parser_weights, tmp_path):
+    run_dir = tmp_path / "parser-run"
+    before = parser_weights_path().read_bytes()
+    first = _run("train_parser", epochs=1, train_limit=8, init="served", run_dir=run_dir)
+    assert "starting from the served weights" in first and "exported" in first
+    card = card_read(parser_weights_path())
+    assert card["training"]["init"] == "served" and card["training"]["garment_weight"] == 1.0
+    assert {"mean_iou", "garment_iou"} <= set(card["metrics"])
+    assert parser_weights_path().read_bytes() != before
+
+    second = _run("train_parser", epochs=2, train_limit=8, init="served", run_dir=run_dir)
+    assert "resuming" in second and "epoch 2:" in second
