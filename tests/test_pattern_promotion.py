@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from models.pattern_gan.evaluate import target_score
-from models.pattern_gan.promote import candidates_promote
 from models.pattern_gan.model import DEFAULT_CONFIG, Generator, pattern_weights_path
+from models.pattern_gan.promote import candidates_promote
 from models.weights_io import card_read, weights_save
 
 

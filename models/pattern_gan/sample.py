@@ -116,9 +116,9 @@ def pattern_render(spec: PatternSpec, generator: Generator | None = None) -> np.
     for k, amount in enumerate(spec.variations):
         w = w + amount * generator.w_spread[k] * generator.w_directions[k]
     tile = generator.synthesise(z_local, w)  # [1, 3, native, native]
-    # The tile is periodic, so any shift is equally seamless; half a latent cell puts the
-    # image border mid-cell rather than on a cell boundary, where upsampling leaves faint steps.
-    tile = tile.roll((UPSAMPLE // 2, UPSAMPLE // 2), dims=(2, 3))
+    # The tile is exactly periodic, so tiled it shows the same texture wherever it is cut.
+    # It is cut at the latent grid: a shift by half a cell (8 px) put the border on the step
+    # shared by three upsampling levels and measurably raised the seam score (e.g. zigzag 0.83 -> 1.58).
     image = periodic_resample(tile, spec.size, native * repeats)
     rgb = ((image[0].permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
     if spec.palette:

@@ -23,8 +23,8 @@ from PIL import Image
 from tqdm import tqdm
 
 from models.garment_parser.groups import default_groups
-from models.garment_parser.predict import class_labels, class_probabilities, parser_load
 from models.garment_parser.model import parser_weights_path
+from models.garment_parser.predict import class_labels, class_probabilities, parser_load
 from models.paths import checkpoints_dir, data_dir
 from models.pattern_gan.taxonomy import categories
 
