@@ -90,7 +90,12 @@ def generated_samples(generator: Generator, category: str, count: int, size: int
                      for i in range(count)])
 
 
-def fp16_pixel_difference(served: Generator, checkpoint: Path) -> int | None:
+def training_checkpoint(category: str) -> Path:
+    """Where train_patterns keeps a category's fp32 checkpoint (its default run folder)."""
+    return checkpoints_dir() / "patterns" / category / "last.pt"
+
+
+def fp16_pixel_difference(fp16: Generator, checkpoint: Path) -> int | None:
     """Largest 0..255 pixel difference between renders of the fp32 training checkpoint and the
     fp16 weights (None when the checkpoint is not on this machine)."""
     if not checkpoint.exists():
@@ -98,12 +103,12 @@ def fp16_pixel_difference(served: Generator, checkpoint: Path) -> int | None:
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     full = Generator(state["model_config"])
     # The variation buffers (w_*) are fitted at export, so the checkpoint lacks them.
-    full.load_state_dict({**state["ema"], **{k: v for k, v in served.state_dict().items() if k.startswith("w_")}})
+    full.load_state_dict({**state["ema"], **{k: v for k, v in fp16.state_dict().items() if k.startswith("w_")}})
     worst = 0
     with torch.no_grad():
         for seed in range(4):
-            z_local, z_global = seed_latents(served, seed, 8)
-            a = ((served(z_local, z_global) + 1) * 127.5).round()
+            z_local, z_global = seed_latents(fp16, seed, 8)
+            a = ((fp16(z_local, z_global) + 1) * 127.5).round()
             b = ((full.eval()(z_local, z_global) + 1) * 127.5).round()
             worst = max(worst, int((a - b).abs().max()))
     return worst
@@ -161,7 +166,6 @@ def patterns_evaluate(*, categories: list[str], samples: int = 48, log=print) ->
     judge = PatternJudge()
     results = {}
     for name in tqdm(categories, desc="categories", leave=False):
-        results[name] = judge.metrics(name, generator_load(name), samples,
-                                      checkpoints_dir() / "patterns" / name / "last.pt")
+        results[name] = judge.metrics(name, generator_load(name), samples, training_checkpoint(name))
         log(f"{name:12s} " + "  ".join(f"{k} {v}" for k, v in results[name].items()))
     return results

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from models.paths import checkpoints_dir
-from models.pattern_gan.evaluate import PatternJudge, target_score
+from models.pattern_gan.evaluate import PatternJudge, target_score, training_checkpoint
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import generator_from_file, generator_load
 from models.weights_io import card_path, card_read, card_update
@@ -31,8 +30,7 @@ def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: 
         served = dict(card_read(served_path).get("metrics", {}), **judge.metrics(name, generator_load(name), samples))
         entry = {"served": served, "promoted": False}
         if candidate_path.exists():
-            candidate = judge.metrics(name, generator_from_file(candidate_path), samples,
-                                      checkpoints_dir() / "patterns" / name / "last.pt")
+            candidate = judge.metrics(name, generator_from_file(candidate_path), samples, training_checkpoint(name))
             entry["candidate"] = candidate
             entry["promoted"] = target_score(candidate) > target_score(served) + MARGIN
         if entry["promoted"]:

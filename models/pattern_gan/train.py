@@ -88,7 +88,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     if state:
         # The saved config wins, except the iteration count: a run may be lengthened.
         model_config = state["model_config"]
-        train_config = {**TRAIN_DEFAULTS, "init": "random", **state["train_config"], "iters": train_config["iters"]}
+        train_config = {**TRAIN_DEFAULTS, **state["train_config"], "iters": train_config["iters"]}
         log(f"{category}: resuming at iteration {state['iteration']}")
     torch.manual_seed(train_config["seed"])
     generator, discriminator = Generator(model_config), Discriminator()
