@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 import torch
 
 from models.garment_parser.groups import default_groups, groups_from_file
@@ -81,3 +82,24 @@ def test_garment_loss_rewards_the_right_garment_union_and_has_gradients():
     assert loss > 5
     loss.backward()
     assert wrong.grad.abs().sum() > 0
+
+
+def test_garment_lovasz_term_adds_an_iou_penalty_only_where_the_union_is_wrong():
+    from models.garment_parser.train import garment_loss
+
+    groups = default_groups()
+    target = torch.zeros(2, 8, 8, dtype=torch.long)
+    target[:, :4] = groups.names.index("bottom")
+    right = torch.full((2, 10, 8, 8), -5.0)
+    right[:, groups.names.index("bottom"), :4] = 5.0
+    right[:, 0, 4:] = 5.0
+    # One row of the garment is called background: a thin band, as at a bag strap.
+    band = right.clone()
+    band[:, [groups.names.index("bottom"), 0], 3] = torch.tensor([-5.0, 5.0])[None, :, None]
+    band.requires_grad_(True)
+    ids = groups.garment_ids
+    assert float(garment_loss(right, target, ids, lovasz_weight=1.0)) == pytest.approx(float(garment_loss(right, target, ids)), abs=1e-3)
+    with_lovasz = garment_loss(band, target, ids, lovasz_weight=1.0)
+    assert with_lovasz > garment_loss(band, target, ids) + 0.5
+    with_lovasz.backward()
+    assert band.grad[:, :, 3].abs().sum() > 0

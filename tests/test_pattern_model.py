@@ -66,3 +66,14 @@ def test_bilinear_upsampling_leaves_no_2px_steps():
 def test_weights_saved_before_the_upsample_key_keep_nearest():
     legacy = {k: v for k, v in DEFAULT_CONFIG.items() if k != "upsample"}
     assert Generator(legacy).upsample == "nearest"
+
+
+def test_texture_features_give_one_sample_set_per_tap_down_to_stride_16():
+    from models.pattern_gan.texture_loss import TAPS, TextureFeatures
+
+    features = TextureFeatures()
+    out = features(torch.zeros(2, 3, 64, 64))
+    # [B*h*w, C] per tap: strides 2, 4, 8, 16, 16 over a 64 px crop.
+    assert [f.shape for f in out] == [(2 * 32 * 32, 16), (2 * 16 * 16, 24), (2 * 8 * 8, 32), (2 * 4 * 4, 64), (2 * 4 * 4, 96)]
+    assert len(out) == len(TAPS)
+    assert [f.shape[1] for f in TextureFeatures(taps=(1, 3, 6))(torch.zeros(1, 3, 64, 64))] == [16, 24, 32]

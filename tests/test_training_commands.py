@@ -22,6 +22,7 @@ def test_train_patterns_fine_tunes_the_served_generator_and_resumes(random_gener
     assert "starting from the served generator" in first
     card = card_read(served)
     assert card["training"]["init"] == "served" and card["training"]["iters"] == 2
+    assert card["training"]["texture_taps"] == [1, 3, 6, 10, 13]
     assert "started_from" in card["training"]
     assert served.read_bytes() != before
 
@@ -33,10 +34,13 @@ def test_train_patterns_fine_tunes_the_served_generator_and_resumes(random_gener
 def test_train_parser_fine_tunes_the_served_parser_exports_and_resumes(random_parser_weights, tmp_path):
     run_dir = tmp_path / "parser-run"
     before = parser_weights_path().read_bytes()
-    first = _run("train_parser", epochs=1, train_limit=8, init="served", run_dir=run_dir)
+    first = _run("train_parser", epochs=1, train_limit=8, init="served", run_dir=run_dir,
+                 garment_lovasz=0.5, base_h=320, serve_long_side=320)
     assert "starting from the served weights" in first and "exported" in first
     card = card_read(parser_weights_path())
     assert card["training"]["init"] == "served" and card["training"]["garment_weight"] == 1.0
+    assert card["training"]["garment_lovasz"] == 0.5 and card["training"]["base_h"] == 320
+    assert card["config"]["serve_long_side"] == 320
     assert {"mean_iou", "garment_iou"} <= set(card["metrics"])
     assert parser_weights_path().read_bytes() != before
 

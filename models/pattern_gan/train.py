@@ -20,7 +20,7 @@ from models.pattern_gan.diffaug import diff_augment
 from models.pattern_gan.model import DEFAULT_CONFIG, UPSAMPLE, Discriminator, Generator, pattern_weights_path
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
-from models.pattern_gan.texture_loss import TextureFeatures, texture_loss
+from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, texture_loss
 from models.weights_io import card_read, card_update, weights_load_into, weights_save
 
 TRAIN_DEFAULTS = {
@@ -35,6 +35,7 @@ TRAIN_DEFAULTS = {
     "real_scale": [0.5, 0.75],  # crop side relative to a 128 px swatch, resized to 64
     "seed": 0,
     "texture_weight": 1.0,  # auxiliary sliced-Wasserstein feature loss (texture_loss.py); 0 = pure GAN
+    "texture_taps": list(TAPS),
     "init": "random",  # or "served": fine-tune the served generator (its discriminator starts afresh)
 }
 
@@ -88,7 +89,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     if state:
         # The saved config wins, except the iteration count: a run may be lengthened.
         model_config = state["model_config"]
-        train_config = {**TRAIN_DEFAULTS, **state["train_config"], "iters": train_config["iters"]}
+        train_config = {**TRAIN_DEFAULTS, "texture_taps": list(SHALLOW_TAPS), **state["train_config"],
+                        "iters": train_config["iters"]}
         log(f"{category}: resuming at iteration {state['iteration']}")
     torch.manual_seed(train_config["seed"])
     generator, discriminator = Generator(model_config), Discriminator()
@@ -112,7 +114,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
 
-    features = TextureFeatures() if train_config.get("texture_weight", 0) > 0 else None
+    features = TextureFeatures(tuple(train_config["texture_taps"])) if train_config["texture_weight"] > 0 else None
     swatches = torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1
     batch, crop, cells = train_config["batch_size"], train_config["crop"], train_config["latent_cells"]
     rendered = cells * UPSAMPLE
