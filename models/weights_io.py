@@ -24,11 +24,16 @@ def weights_config(path: Path) -> dict:
         return json.loads(handle.metadata()["config"])
 
 
-def weights_load_into(*, module: torch.nn.Module, path: Path) -> None:
+def weights_load_into(*, module: torch.nn.Module, path: Path, new_prefixes: tuple[str, ...] = ()) -> None:
+    """Load every tensor of `module` from `path`; only tensors named by `new_prefixes` (parts
+    added since the file was written) may be missing there, and they keep their initial values."""
     state = load_file(str(path))
     reference = module.state_dict()
     state = {k: v.to(reference[k].dtype) for k, v in state.items()}
-    module.load_state_dict(state)
+    missing = [k for k in reference if k not in state]
+    if new_prefixes and all(k.startswith(new_prefixes) for k in missing):
+        state = {**reference, **state}
+    module.load_state_dict(state)  # strict: names anything else that is missing or unexpected
 
 
 def card_path(weights_path: Path) -> Path:

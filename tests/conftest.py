@@ -20,6 +20,7 @@ def random_generator_weights(tmp_path, monkeypatch):
         # Random style layers, so the global latent (and its PCA directions) matter as in a trained net.
         for block in [generator.base, *generator.ups]:
             torch.nn.init.normal_(block.style.weight, std=0.3)
+        torch.nn.init.normal_(generator.periodic_in.weight, std=0.5)  # waves that show, as once trained
         with torch.no_grad():
             generator.to_rgb.weight.mul_(8)  # contrast like a trained net's, not a near-flat image
         generator_fit_variations(generator, samples=512)

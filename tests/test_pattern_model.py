@@ -1,8 +1,10 @@
 """Shapes, gradients and exact periodicity of the pattern networks."""
+import pytest
 import torch
 
 from models.pattern_gan.diffaug import diff_augment
-from models.pattern_gan.model import DEFAULT_CONFIG, Discriminator, Generator, upsample2
+from models.pattern_gan.model import (DEFAULT_CONFIG, MAX_CYCLES_PER_CELL, PERIODIC_PARTS, Discriminator, Generator,
+                                      upsample2)
 
 
 def test_generator_output_is_16x_the_latent_grid():
@@ -77,3 +79,62 @@ def test_texture_features_give_one_sample_set_per_tap_down_to_stride_16():
     assert [f.shape for f in out] == [(2 * 32 * 32, 16), (2 * 16 * 16, 24), (2 * 8 * 8, 32), (2 * 4 * 4, 64), (2 * 4 * 4, 96)]
     assert len(out) == len(TAPS)
     assert [f.shape[1] for f in TextureFeatures(taps=(1, 3, 6))(torch.zeros(1, 3, 64, 64))] == [16, 24, 32]
+
+
+def _with_waves(seed: int = 0) -> Generator:
+    """A generator whose plane waves reach the output (a new one adds them with zero weight)."""
+    torch.manual_seed(seed)
+    generator = Generator(DEFAULT_CONFIG)
+    torch.nn.init.normal_(generator.periodic_in.weight, std=1.0)
+    torch.nn.init.normal_(generator.wave.weight, std=1.0)
+    return generator
+
+
+def test_wave_vectors_hold_whole_cycles_on_any_grid():
+    generator = _with_waves()
+    w = generator.map(torch.randn(16, DEFAULT_CONFIG["z_global"]))
+    for rows, cols in [(5, 5), (6, 6), (32, 32), (7, 3)]:
+        k = generator.wave_vectors(w, rows, cols)  # [16, P, 2]
+        cycles = k * torch.tensor([cols, rows])
+        torch.testing.assert_close(cycles, cycles.round(), atol=1e-4, rtol=0)
+        assert k.abs().max() <= MAX_CYCLES_PER_CELL
+    assert generator.wave_vectors(w, 32, 32).abs().amax((0, 1)).min() > 0  # not all flat
+
+
+def test_plane_waves_wrap_around_without_a_step():
+    generator = _with_waves()
+    w = generator.map(torch.randn(4, DEFAULT_CONFIG["z_global"]))
+    field = generator.periodic_field(w, 6, 6)  # [4, P, 24, 24]
+    wrap = (field[..., 0] - field[..., -1]).abs().max()
+    interior = (field[..., 1:] - field[..., :-1]).abs().max()
+    assert wrap <= interior + 1e-5
+    wrap_rows = (field[..., 0, :] - field[..., -1, :]).abs().max()
+    assert wrap_rows <= (field[..., 1:, :] - field[..., :-1, :]).abs().max() + 1e-5
+
+
+def test_waves_change_the_output_and_their_rounding_passes_gradients():
+    generator = _with_waves()
+    z_local, z_global = torch.randn(2, DEFAULT_CONFIG["z_local"], 5, 5), torch.randn(2, DEFAULT_CONFIG["z_global"])
+    out = generator(z_local, z_global)
+    out.square().mean().backward()
+    assert generator.wave.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        generator.periodic_in.weight.zero_()
+        assert (generator(z_local, z_global) - out).abs().max() > 1e-3
+
+
+def test_a_generator_saved_without_waves_loads_into_one_with_them_unchanged(tmp_path):
+    from models.weights_io import weights_load_into, weights_save
+
+    torch.manual_seed(0)
+    legacy_config = {k: v for k, v in DEFAULT_CONFIG.items() if k != "z_periodic"}
+    legacy = Generator(legacy_config)
+    path = tmp_path / "legacy.safetensors"
+    weights_save(module=legacy, path=path, config=legacy_config, fp16=False)
+    upgraded = Generator(DEFAULT_CONFIG)
+    weights_load_into(module=upgraded, path=path, new_prefixes=PERIODIC_PARTS)
+    z_local, z_global = torch.randn(1, DEFAULT_CONFIG["z_local"], 4, 4), torch.randn(1, DEFAULT_CONFIG["z_global"])
+    with torch.no_grad():
+        torch.testing.assert_close(upgraded(z_local, z_global), legacy(z_local, z_global))
+    with pytest.raises(RuntimeError, match="Missing key"):
+        weights_load_into(module=Generator(DEFAULT_CONFIG), path=path)  # only named parts may be missing

@@ -5,6 +5,12 @@ Every convolution pads circularly, so an output is exactly periodic: it tiles wi
 seam at any size (as in the spatial/periodic GANs for textures, Jetchev et al.).
 A global latent, shared by all cells, sets the pattern's look through per-channel
 modulation; its mapped vector `w` is where the PCA "variation" directions live.
+
+Local noise alone gives stationary but irregular textures (blobs): nothing makes a stripe
+keep its phase across the image. As in PSGAN (Bergmann et al., 2017), `w` also sets the
+wave vectors of a few plane waves fed to the generator, the carriers of stripes, checks and
+lattices. Each wave vector is rounded to a whole number of cycles per tile, so outputs stay
+exactly periodic at any grid size.
 """
 from pathlib import Path
 
@@ -24,8 +30,13 @@ DEFAULT_CONFIG = {
     # Nearest upsampling leaves a grid of faint steps every 2, 4, 8, 16 px; bilinear does not.
     # Weights trained before this key existed used nearest, and their config says nothing.
     "upsample": "bilinear",
+    # Plane waves (PSGAN's periodic latent); weights trained before this key have none.
+    "z_periodic": 8,
 }
 UPSAMPLE = 16
+PERIODIC_LEVEL = 1  # the waves join before the second upsampling block: 4 samples per latent cell
+MAX_CYCLES_PER_CELL = 1.5  # below that level's Nyquist limit (2), so the waves do not alias
+PERIODIC_PARTS = ("wave.", "periodic_in.", "phase_projection")  # what generators without waves lack
 
 
 class CircularConv(nn.Conv2d):
@@ -71,6 +82,15 @@ class Generator(nn.Module):
         widths = [base] + list(config["channels"])
         self.ups = nn.ModuleList(ModulatedBlock(a, b, w_dim) for a, b in zip(widths, widths[1:]))
         self.to_rgb = CircularConv(widths[-1], 3)
+        self.z_periodic = config.get("z_periodic", 0)
+        if self.z_periodic:
+            self.wave = nn.Linear(w_dim, 2 * self.z_periodic)
+            self.periodic_in = nn.Conv2d(self.z_periodic, widths[PERIODIC_LEVEL], 1)
+            # Zero: a generator trained without waves keeps its output when they are added.
+            nn.init.zeros_(self.periodic_in.weight)
+            nn.init.zeros_(self.periodic_in.bias)
+            # Fixed, not learned: spreads each w over phases so patterns differ by more than colour.
+            self.register_buffer("phase_projection", torch.randn(self.z_periodic, w_dim) * 4.0)
         # Variation directions (PCA of w), filled in after training; zero until then.
         self.register_buffer("w_mean", torch.zeros(w_dim))
         self.register_buffer("w_directions", torch.zeros(3, w_dim))  # unit rows
@@ -79,13 +99,33 @@ class Generator(nn.Module):
     def map(self, z_global: torch.Tensor) -> torch.Tensor:
         return self.mapping(z_global)  # [B, z_global] -> [B, w_dim]
 
+    def wave_vectors(self, w: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
+        """[B, w_dim] -> [B, P, 2] (cycles per latent cell along x, y), each rounded so that a
+        rows x cols grid holds whole cycles; the rounding passes gradients straight through."""
+        k = MAX_CYCLES_PER_CELL * torch.tanh(self.wave(w)).view(-1, self.z_periodic, 2)
+        cells = torch.tensor([cols, rows], dtype=k.dtype)
+        return k + (torch.round(k * cells) / cells - k).detach()
+
+    def periodic_field(self, w: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
+        """[B, w_dim] -> plane waves [B, P, s*rows, s*cols], s = samples per cell at PERIODIC_LEVEL."""
+        s = 2 ** (PERIODIC_LEVEL + 1)
+        k = self.wave_vectors(w, rows, cols)
+        v = (torch.arange(s * rows, dtype=w.dtype) + 0.5) / s  # pixel centres, in cells
+        u = (torch.arange(s * cols, dtype=w.dtype) + 0.5) / s
+        phase = w @ self.phase_projection.T  # [B, P]
+        angle = k[..., 0, None, None] * u[None, None, None, :] + k[..., 1, None, None] * v[None, None, :, None]
+        return torch.sin(2 * torch.pi * angle + phase[..., None, None])
+
     def synthesise(self, z_local: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         # z_local: [B, z_local, h, w], w: [B, w_dim] -> [B, 3, 16h, 16w] in -1..1
         grid = w[:, :, None, None].expand(-1, -1, *z_local.shape[2:])
         x = F.leaky_relu(self.stem(torch.cat([z_local, grid], 1)), 0.2)
         x = self.base(x, w)
-        for block in self.ups:
-            x = block(upsample2(x, self.upsample), w)
+        for level, block in enumerate(self.ups):
+            x = upsample2(x, self.upsample)
+            if level == PERIODIC_LEVEL and self.z_periodic:
+                x = x + self.periodic_in(self.periodic_field(w, *z_local.shape[2:]))
+            x = block(x, w)
         return torch.tanh(self.to_rgb(x))
 
     def forward(self, z_local: torch.Tensor, z_global: torch.Tensor) -> torch.Tensor:

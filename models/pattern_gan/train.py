@@ -17,7 +17,8 @@ from tqdm import tqdm
 
 from models.paths import checkpoints_dir
 from models.pattern_gan.diffaug import diff_augment
-from models.pattern_gan.model import DEFAULT_CONFIG, UPSAMPLE, Discriminator, Generator, pattern_weights_path
+from models.pattern_gan.model import (DEFAULT_CONFIG, PERIODIC_PARTS, UPSAMPLE, Discriminator, Generator,
+                                      pattern_weights_path)
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, texture_loss
@@ -109,7 +110,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         start, elapsed = state["iteration"], state["elapsed_s"]
     elif train_config["init"] == "served":
         served = pattern_weights_path(category)
-        weights_load_into(module=generator, path=served)
+        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS)
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
