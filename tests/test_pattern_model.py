@@ -5,6 +5,7 @@ import torch
 from models.pattern_gan.diffaug import diff_augment
 from models.pattern_gan.model import (DEFAULT_CONFIG, MAX_CYCLES_PER_CELL, PERIODIC_PARTS, Discriminator, Generator,
                                       upsample2)
+from models.pattern_gan.texture_loss import TAPS, TextureFeatures
 
 
 def test_generator_output_is_16x_the_latent_grid():
@@ -71,14 +72,43 @@ def test_weights_saved_before_the_upsample_key_keep_nearest():
 
 
 def test_texture_features_give_one_sample_set_per_tap_down_to_stride_16():
-    from models.pattern_gan.texture_loss import TAPS, TextureFeatures
 
     features = TextureFeatures()
     out = features(torch.zeros(2, 3, 64, 64))
-    # [B*h*w, C] per tap: strides 2, 4, 8, 16, 16 over a 64 px crop.
-    assert [f.shape for f in out] == [(2 * 32 * 32, 16), (2 * 16 * 16, 24), (2 * 8 * 8, 32), (2 * 4 * 4, 64), (2 * 4 * 4, 96)]
+    # [B, h*w, C] per tap: strides 2, 4, 8, 16, 16 over a 64 px crop.
+    assert [f.shape for f in out] == [(2, 32 * 32, 16), (2, 16 * 16, 24), (2, 8 * 8, 32), (2, 4 * 4, 64), (2, 4 * 4, 96)]
     assert len(out) == len(TAPS)
-    assert [f.shape[1] for f in TextureFeatures(taps=(1, 3, 6))(torch.zeros(1, 3, 64, 64))] == [16, 24, 32]
+    assert [f.shape[2] for f in TextureFeatures(taps=(1, 3, 6))(torch.zeros(1, 3, 64, 64))] == [16, 24, 32]
+
+
+def test_nearest_pairs_match_each_crop_with_its_own_texture_both_ways():
+    from models.pattern_gan.texture_loss import nearest_pairs
+
+    torch.manual_seed(0)
+    # Three real textures, far apart in feature statistics; the fakes are the same three, shuffled,
+    # plus a fourth near the second: every fake finds its twin, and every real crop a fake.
+    real = [torch.randn(3, 50, 8) * torch.tensor([1.0, 5.0, 20.0])[:, None, None]]
+    fake = [torch.cat([real[0][[2, 0, 1]], real[0][1:2] * 1.1])]
+    fake_index, real_index = nearest_pairs(fake, real)
+    assert list(zip(fake_index.tolist(), real_index.tolist())) == [(0, 2), (1, 0), (2, 1), (3, 1), (1, 0), (2, 1), (0, 2)]
+
+
+def test_nearest_texture_loss_is_zero_for_real_crops_and_pulls_a_blend_apart():
+    from models.pattern_gan.texture_loss import texture_loss
+
+    features = TextureFeatures()
+    torch.manual_seed(0)
+    x = torch.linspace(-1, 1, 64)
+    stripes = torch.sign(torch.sin(x * 20))[None, None, None, :].expand(1, 3, 64, 64)
+    checks = torch.sign(torch.sin(x * 20)[:, None] * torch.sin(x * 20)[None, :]).expand(1, 3, 64, 64)
+    real = torch.cat([stripes, checks])
+    blend = ((stripes + checks) / 2).repeat(2, 1, 1, 1).requires_grad_(True)
+    g = torch.Generator().manual_seed(0)
+    assert texture_loss(features, real, real, g, "nearest") < 1e-6
+    loss = texture_loss(features, blend, real, g, "nearest")
+    assert loss > 0.01
+    loss.backward()
+    assert blend.grad.abs().sum() > 0
 
 
 def _with_waves(seed: int = 0) -> Generator:

@@ -28,26 +28,46 @@ class TextureFeatures(torch.nn.Module):
         self.stages = net.features[: max(self.taps) + 1].eval().requires_grad_(False)
 
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
-        # x: [B, 3, H, W] in -1..1 -> per tap [B*h*w, C]
+        # x: [B, 3, H, W] in -1..1 -> per tap [B, h*w, C]
         x = ((x + 1) / 2 - MEAN) / STD
         out = []
         for index, stage in enumerate(self.stages):
             x = stage(x)
             if index in self.taps:
-                out.append(x.permute(0, 2, 3, 1).reshape(-1, x.shape[1]))
+                out.append(x.flatten(2).transpose(1, 2))
         return out
 
 
 def sliced_wasserstein(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """fake, real: [N, C] samples of the same size -> scalar."""
-    directions = F.normalize(torch.randn(fake.shape[1], fake.shape[1], generator=generator), dim=0)  # [C, P]
-    fake_sorted = (fake @ directions).sort(0).values
-    real_sorted = (real @ directions).sort(0).values
+    """fake, real: [..., N, C] sample sets of the same size (a leading dimension pairs them) -> scalar."""
+    directions = F.normalize(torch.randn(fake.shape[-1], fake.shape[-1], generator=generator), dim=0)  # [C, P]
+    fake_sorted = (fake @ directions).sort(-2).values
+    real_sorted = (real @ directions).sort(-2).values
     return F.mse_loss(fake_sorted, real_sorted)
 
 
+def nearest_pairs(fake: list[torch.Tensor], real: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pair every generated crop with the real crop whose feature statistics (per-tap channel
+    means and standard deviations) are closest, and every real crop with its closest generated
+    one. -> (fake indices [2B], real indices [2B])."""
+    def statistics(taps):
+        return torch.cat([torch.cat([t.mean(1), t.std(1)], 1) / t.shape[-1] ** 0.5 for t in taps], 1).detach()
+
+    distance = torch.cdist(statistics(fake), statistics(real))  # [B fake, B real]
+    every = torch.arange(distance.shape[0])
+    return torch.cat([every, distance.argmin(0)]), torch.cat([distance.argmin(1), every])
+
+
 def texture_loss(features: TextureFeatures, fake: torch.Tensor, real: torch.Tensor,
-                 generator: torch.Generator) -> torch.Tensor:
+                 generator: torch.Generator, match: str = "pooled") -> torch.Tensor:
+    """"pooled": the batch's features as one distribution, so that the category's variety is
+    matched. "nearest": each generated crop as one texture, against the real crop it resembles
+    most and back (as in implicit maximum likelihood): every pattern must be a single coherent
+    texture, a stripe of one width and angle, rather than a blend of the batch."""
     with torch.no_grad():
         real_feats = features(real)
-    return sum(sliced_wasserstein(f, r, generator) for f, r in zip(features(fake), real_feats))
+    fake_feats = features(fake)
+    if match == "pooled":
+        return sum(sliced_wasserstein(f.flatten(0, 1), r.flatten(0, 1), generator) for f, r in zip(fake_feats, real_feats))
+    fake_index, real_index = nearest_pairs(fake_feats, real_feats)
+    return sum(sliced_wasserstein(f[fake_index], r[real_index], generator) for f, r in zip(fake_feats, real_feats))

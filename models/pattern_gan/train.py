@@ -37,6 +37,7 @@ TRAIN_DEFAULTS = {
     "seed": 0,
     "texture_weight": 1.0,  # auxiliary sliced-Wasserstein feature loss (texture_loss.py); 0 = pure GAN
     "texture_taps": list(TAPS),
+    "texture_match": "nearest",  # texture_loss.py: "pooled" or "nearest"
     "init": "random",  # or "served": fine-tune the served generator (its discriminator starts afresh)
 }
 
@@ -90,8 +91,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     if state:
         # The saved config wins, except the iteration count: a run may be lengthened.
         model_config = state["model_config"]
-        train_config = {**TRAIN_DEFAULTS, "texture_taps": list(SHALLOW_TAPS), **state["train_config"],
-                        "iters": train_config["iters"]}
+        earlier = {"texture_taps": list(SHALLOW_TAPS), "texture_match": "pooled"}  # runs older than these keys
+        train_config = {**TRAIN_DEFAULTS, **earlier, **state["train_config"], "iters": train_config["iters"]}
         log(f"{category}: resuming at iteration {state['iteration']}")
     torch.manual_seed(train_config["seed"])
     generator, discriminator = Generator(model_config), Discriminator()
@@ -144,7 +145,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
 
         loss_g = -discriminator(diff_augment(fake)).mean()
         if features is not None:
-            loss_texture = texture_loss(features, fake, real, sampler)
+            loss_texture = texture_loss(features, fake, real, sampler, train_config["texture_match"])
             loss_g = loss_g + train_config["texture_weight"] * loss_texture
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
@@ -177,6 +178,10 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run-dir", type=Path, default=checkpoints_dir() / "patterns")
     parser.add_argument("--init", choices=["random", "served"], default=TRAIN_DEFAULTS["init"],
                         help="a fresh run starts from random weights or fine-tunes the served generator")
+    parser.add_argument("--texture-weight", type=float, default=TRAIN_DEFAULTS["texture_weight"],
+                        help="weight of the texture-statistics loss beside the adversarial one (0 = pure GAN)")
+    parser.add_argument("--texture-match", choices=["pooled", "nearest"], default=TRAIN_DEFAULTS["texture_match"],
+                        help="compare the batch's texture statistics as a whole, or each pattern with its nearest real crop")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
 
 
@@ -192,7 +197,9 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             if not claimed:
                 log(f"{name}: another trainer holds it; skipped")
                 continue
-            pattern_train(category=name, run_dir=args.run_dir / name, train_config=dict(TRAIN_DEFAULTS, iters=args.iters, init=args.init),
+            train_config = dict(TRAIN_DEFAULTS, iters=args.iters, init=args.init, texture_weight=args.texture_weight,
+                                texture_match=args.texture_match)
+            pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
                           model_config=dict(DEFAULT_CONFIG), threads=args.threads, log=log)
             trained.append(name)
     return trained
