@@ -1,7 +1,5 @@
 """A real browser (Debian's Chromium, driven by Playwright) uses the site as a visitor would.
 The screenshots are kept in artifacts/."""
-import io
-from pathlib import Path
 
 import pytest
 from PIL import Image

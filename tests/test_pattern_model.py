@@ -76,7 +76,8 @@ def test_texture_features_give_one_sample_set_per_tap_down_to_stride_16():
     features = TextureFeatures()
     out = features(torch.zeros(2, 3, 64, 64))
     # [B, h*w, C] per tap: strides 2, 4, 8, 16, 16 over a 64 px crop.
-    assert [f.shape for f in out] == [(2, 32 * 32, 16), (2, 16 * 16, 24), (2, 8 * 8, 32), (2, 4 * 4, 64), (2, 4 * 4, 96)]
+    assert [f.shape for f in out] == [(2, 32 * 32, 16), (2, 16 * 16, 24), (2, 8 * 8, 32),
+                                      (2, 4 * 4, 64), (2, 4 * 4, 96)]
     assert len(out) == len(TAPS)
     assert [f.shape[2] for f in TextureFeatures(taps=(1, 3, 6))(torch.zeros(1, 3, 64, 64))] == [16, 24, 32]
 
@@ -90,7 +91,8 @@ def test_nearest_pairs_match_each_crop_with_its_own_texture_both_ways():
     real = [torch.randn(3, 50, 8) * torch.tensor([1.0, 5.0, 20.0])[:, None, None]]
     fake = [torch.cat([real[0][[2, 0, 1]], real[0][1:2] * 1.1])]
     fake_index, real_index = nearest_pairs(fake, real)
-    assert list(zip(fake_index.tolist(), real_index.tolist())) == [(0, 2), (1, 0), (2, 1), (3, 1), (1, 0), (2, 1), (0, 2)]
+    pairs = list(zip(fake_index.tolist(), real_index.tolist()))
+    assert pairs == [(0, 2), (1, 0), (2, 1), (3, 1), (1, 0), (2, 1), (0, 2)]
 
 
 def test_nearest_texture_loss_is_zero_for_real_crops_and_pulls_a_blend_apart():

@@ -1,7 +1,6 @@
 """A try-on job through the real stack: gunicorn, a Celery worker process, Redis, PostgreSQL."""
 import io
 
-import numpy as np
 from PIL import Image
 
 from aifashion.processes import job_wait, manage, site_session, web_process, worker_process

@@ -68,6 +68,7 @@ def texture_loss(features: TextureFeatures, fake: torch.Tensor, real: torch.Tens
         real_feats = features(real)
     fake_feats = features(fake)
     if match == "pooled":
-        return sum(sliced_wasserstein(f.flatten(0, 1), r.flatten(0, 1), generator) for f, r in zip(fake_feats, real_feats))
+        return sum(sliced_wasserstein(f.flatten(0, 1), r.flatten(0, 1), generator)
+                   for f, r in zip(fake_feats, real_feats))
     fake_index, real_index = nearest_pairs(fake_feats, real_feats)
     return sum(sliced_wasserstein(f[fake_index], r[real_index], generator) for f, r in zip(fake_feats, real_feats))

@@ -10,7 +10,6 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm import tqdm
@@ -181,7 +180,8 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--texture-weight", type=float, default=TRAIN_DEFAULTS["texture_weight"],
                         help="weight of the texture-statistics loss beside the adversarial one (0 = pure GAN)")
     parser.add_argument("--texture-match", choices=["pooled", "nearest"], default=TRAIN_DEFAULTS["texture_match"],
-                        help="compare the batch's texture statistics as a whole, or each pattern with its nearest real crop")
+                        help="compare the batch's texture statistics as a whole, or each pattern with its nearest "
+                             "real crop")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
 
 
