@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from models.garment_parser.model import parser_weights_path
 from models.pattern_gan.model import pattern_weights_path
-from models.pattern_gan.taxonomy import category_names
+from models.pattern_gan.sample import served_categories
 from models.weights_io import weights_config
 
 
@@ -26,9 +26,12 @@ def _broker() -> str:
 
 def _models() -> str:
     # Reading each file's header proves it is present and intact without loading weights.
-    for path in [parser_weights_path(), *(pattern_weights_path(c) for c in category_names())]:
+    categories = served_categories()
+    if not categories:
+        raise FileNotFoundError(f"no pattern generators in {pattern_weights_path('any').parent}")
+    for path in [parser_weights_path(), *(pattern_weights_path(c) for c in categories)]:
         weights_config(path)
-    return "ok"
+    return f"ok ({len(categories)} pattern categories)"
 
 
 @require_safe

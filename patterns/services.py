@@ -7,8 +7,7 @@ import numpy as np
 from PIL import Image
 
 from models.pattern_gan.recolour import parse_hex
-from models.pattern_gan.sample import PatternSpec, pattern_render
-from models.pattern_gan.taxonomy import category_names
+from models.pattern_gan.sample import PatternSpec, pattern_render, served_categories
 from models.runtime import torch_threads_configure
 from patterns.jobs import job_enqueue, job_fail, job_file_save, job_finish, job_progress, job_start
 from patterns.models import Job
@@ -21,8 +20,10 @@ class PatternInputError(ValueError):
 def pattern_spec_build(*, category: str, seed: int, size: int = 512, scale: float = 1.0,
                        variations: tuple[float, ...] = (), palette: tuple[str, ...] = (),
                        seed_b: int | None = None, mix: float = 0.0) -> PatternSpec:
-    if category not in category_names():
-        raise PatternInputError(f"unknown category {category!r}; choose from {', '.join(category_names())}")
+    served = served_categories()
+    if category not in served:
+        choice = f"choose from {', '.join(served)}" if served else "no pattern generators are installed"
+        raise PatternInputError(f"unknown category {category!r}; {choice}")
     try:
         spec = PatternSpec(category=category, seed=int(seed), size=int(size), scale=float(scale),
                            variations=tuple(float(v) for v in variations),
@@ -54,7 +55,7 @@ def patterns_write(*, category: str, count: int, seed: int, size: int, out_dir: 
         raise PatternInputError(f"count must be at least 1, not {count}")
     if seed < 0:
         raise PatternInputError(f"seed must be 0 or more, not {seed}")
-    names = category_names() if category == "all" else [category]
+    names = served_categories() if category == "all" else [category]
     specs = [pattern_spec_build(category=name, seed=s, size=size)
              for name in names for s in range(seed, seed + count)]
     written = []

@@ -4,8 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from models.pattern_gan.sample import MAX_SCALE, MAX_SIZE, MIN_SCALE, VARIATION_LIMIT
-from models.pattern_gan.taxonomy import category_names
+from models.pattern_gan.sample import MAX_SCALE, MAX_SIZE, MIN_SCALE, VARIATION_LIMIT, served_categories
 from patterns.api import accepted, error_response, job_json, rate_limited, request_data
 from patterns.jobs import job_file_open
 from patterns.selectors import job_get_owned
@@ -16,16 +15,16 @@ from patterns.visitors import visitor_token
 @require_safe
 def studio(request):
     visitor_token(request)  # the session exists before the page's scripts start jobs in parallel
-    return render(request, "patterns/studio.html", {"categories": category_names()})
+    return render(request, "patterns/studio.html", {"categories": served_categories()})
 
 
 @require_safe
 def category(request, name: str):
-    if name not in category_names():
+    if name not in served_categories():
         raise Http404("no such pattern category")
     visitor_token(request)
     return render(request, "patterns/category.html", {
-        "category": name, "categories": category_names(), "max_size": MAX_SIZE,
+        "category": name, "categories": served_categories(), "max_size": MAX_SIZE,
         "min_scale": MIN_SCALE, "max_scale": MAX_SCALE, "variation_limit": VARIATION_LIMIT,
     })
 

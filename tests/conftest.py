@@ -3,6 +3,7 @@ import pytest
 import torch
 from PIL import Image
 
+from models.garment_parser.groups import default_groups
 from models.pattern_gan.model import DEFAULT_CONFIG, Generator, pattern_weights_path
 from models.pattern_gan.taxonomy import category_names
 from models.pattern_gan.train import generator_fit_variations
@@ -52,7 +53,9 @@ def random_parser_weights(tmp_path, monkeypatch):
 
     monkeypatch.setenv("AIFASHION_WEIGHTS_DIR", str(tmp_path / "weights"))
     torch.manual_seed(0)
-    config = dict(PARSER_CONFIG, serve_long_side=128)
+    groups = default_groups()
+    config = dict(PARSER_CONFIG, serve_long_side=128, class_names=list(groups.names),
+                  garment_classes=list(groups.garment_names))
     weights_save(module=parser_build(config), path=parser_weights_path(), config=config)
     return tmp_path / "weights"
 

