@@ -8,6 +8,7 @@ import torch
 from models.garment_parser.groups import default_groups, groups_from_file
 from models.garment_parser.metrics import confusion_add, scores
 from models.garment_parser.model import DEFAULT_CONFIG, encoder_load_imagenet, parser_build
+from models.garment_parser.predict import class_labels
 from models.paths import data_dir
 
 
@@ -104,3 +105,15 @@ def test_garment_lovasz_term_adds_an_iou_penalty_only_where_the_union_is_wrong()
     assert with_lovasz > garment_loss(band, target, ids) + 0.5
     with_lovasz.backward()
     assert band.grad[:, :, 3].abs().sum() > 0
+
+
+def test_labels_decide_garment_or_not_first_then_the_class():
+    groups = default_groups()
+    top, outerwear, background = (groups.names.index(n) for n in ("top", "outerwear", "background"))
+    probabilities = torch.zeros(10, 1, 3)
+    probabilities[[background, top, outerwear], 0, 0] = torch.tensor([0.4, 0.35, 0.25])  # garments win jointly
+    probabilities[[background, top, outerwear], 0, 1] = torch.tensor([0.6, 0.3, 0.1])  # background wins
+    probabilities[[background, top, outerwear], 0, 2] = torch.tensor([0.1, 0.3, 0.6])
+    labels = class_labels(probabilities, groups.garment_ids)
+    assert labels.dtype == torch.uint8 and labels.tolist() == [[top, background, outerwear]]
+    assert probabilities.max(0).indices.tolist() == [[background, background, outerwear]]  # where argmax differs

@@ -7,7 +7,7 @@ from PIL import Image
 
 from django.db import transaction
 
-from models.garment_parser.model import parser_class_names
+from models.garment_parser.model import parser_classes
 from models.garment_parser.predict import class_labels, class_probabilities, matte_refine, parser_load
 from models.runtime import torch_threads_configure
 from patterns.jobs import job_enqueue, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
@@ -38,8 +38,9 @@ def photo_segment(*, image: np.ndarray) -> Segmentation:
     torch_threads_configure()
     model, config = parser_load()
     probabilities = class_probabilities(model, image, config["serve_long_side"])
-    names, _ = parser_class_names(config)
-    return Segmentation(labels=class_labels(probabilities).numpy(), probabilities=probabilities.numpy(), names=names)
+    names, garment_ids = parser_classes(config)
+    labels = class_labels(probabilities, garment_ids)
+    return Segmentation(labels=labels.numpy(), probabilities=probabilities.numpy(), names=names)
 
 
 def segmentations_write(*, photos: list[Path], out_dir: Path) -> tuple[list[Path], list[str]]:

@@ -15,13 +15,14 @@ EARLIER = {"arch": "Unet", "encoder_name": "timm-efficientnet-b3", "decoder_chan
            "classes": 10, "serve_long_side": 800}
 
 
-def _ms_per_photo(model: torch.nn.Module, photos: list[np.ndarray], long_side: int, repeats: int) -> float:
+def _ms_per_photo(model: torch.nn.Module, photos: list[np.ndarray], long_side: int, repeats: int,
+                  garment_ids: tuple[int, ...]) -> float:
     class_probabilities(model, photos[0], long_side)  # warm-up: first calls allocate
     times = []
     for _ in range(repeats):
         for photo in photos:
             started = time.perf_counter()
-            class_labels(class_probabilities(model, photo, long_side))
+            class_labels(class_probabilities(model, photo, long_side), garment_ids)
             times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
@@ -29,10 +30,11 @@ def _ms_per_photo(model: torch.nn.Module, photos: list[np.ndarray], long_side: i
 def parser_bench(*, model: torch.nn.Module, config: dict, threads: int = 2, photos: int = 5, repeats: int = 2) -> dict:
     torch.set_num_threads(threads)
     _, val_ids = ccp_split(ccp_ids())
-    images = [ccp_load(photo_id, default_groups())[0] for photo_id in val_ids[:photos]]
+    groups = default_groups()
+    images = [ccp_load(photo_id, groups)[0] for photo_id in val_ids[:photos]]
     earlier = parser_build(EARLIER).eval()
-    ours_ms = _ms_per_photo(model.eval(), images, config["serve_long_side"], repeats)
-    earlier_ms = _ms_per_photo(earlier, images, EARLIER["serve_long_side"], repeats)
+    ours_ms = _ms_per_photo(model.eval(), images, config["serve_long_side"], repeats, groups.garment_ids)
+    earlier_ms = _ms_per_photo(earlier, images, EARLIER["serve_long_side"], repeats, groups.garment_ids)
     return {
         "threads": threads,
         "photo_size": f"{images[0].shape[1]}x{images[0].shape[0]}",

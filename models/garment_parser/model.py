@@ -17,10 +17,11 @@ DEFAULT_CONFIG = {
 }
 
 
-def parser_class_names(config: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(the output channels' class names, the garment classes among them), as the served
+def parser_classes(config: dict) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """(the output channels' class names, the ids of the garment classes), as the served
     weights' config records them: serving reads no training data (groups.json)."""
-    return tuple(config["class_names"]), tuple(config["garment_classes"])
+    names = tuple(config["class_names"])
+    return names, tuple(names.index(name) for name in config["garment_classes"])
 
 
 def parser_build(config: dict) -> torch.nn.Module:

@@ -39,10 +39,20 @@ def class_probabilities(model: torch.nn.Module, image: np.ndarray, long_side: in
     return logits.softmax(1)[0]
 
 
-def class_labels(probabilities: torch.Tensor) -> torch.Tensor:
-    """[C, H, W] -> [H, W] uint8 class ids. torch.max's indices are the argmax, but on CPU
-    they come about 14x faster than torch.argmax over the leading dimension."""
-    return probabilities.max(0).indices.to(torch.uint8)
+def class_labels(probabilities: torch.Tensor, garment_ids: tuple[int, ...]) -> torch.Tensor:
+    """[C, H, W] -> [H, W] uint8 class ids, decided in two steps: garment or not, by the garment
+    classes' summed probability (what the compositor's matte of all garments is, and what the
+    garment loss trains), then the likeliest class on that side. A plain argmax drops a pixel
+    that is 30% top and 30% outerwear in favour of 40% background.
+    torch.max's indices are the argmax, but on CPU they come about 14x faster than torch.argmax
+    over the leading dimension."""
+    is_garment = torch.zeros(probabilities.shape[0], dtype=torch.bool)
+    is_garment[list(garment_ids)] = True
+    garment_ids_t, other_ids = is_garment.nonzero()[:, 0], (~is_garment).nonzero()[:, 0]
+    garment = probabilities[garment_ids_t]  # [G, H, W]
+    best_garment = garment_ids_t[garment.max(0).indices]
+    best_other = other_ids[probabilities[other_ids].max(0).indices]
+    return torch.where(garment.sum(0) > 0.5, best_garment, best_other).to(torch.uint8)
 
 
 def guided_filter(guide: np.ndarray, source: np.ndarray, radius: int, eps: float) -> np.ndarray:

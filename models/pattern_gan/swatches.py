@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from models.garment_parser.model import parser_class_names, parser_weights_path
+from models.garment_parser.model import parser_classes, parser_weights_path
 from models.garment_parser.predict import class_labels, class_probabilities, parser_load
 from models.paths import checkpoints_dir, data_dir
 from models.pattern_gan.taxonomy import categories
@@ -67,9 +67,8 @@ def parser_fabric_mask(rgb: np.ndarray) -> np.ndarray | None:
     """[H, W] bool: the pixels of the garment class that covers most of the photo,
     or None where the parser finds (almost) no garment."""
     model, config = parser_load()
-    labels = class_labels(class_probabilities(model, rgb, config["serve_long_side"])).numpy()
-    names, garment_names = parser_class_names(config)
-    garment_ids = [names.index(name) for name in garment_names]
+    _, garment_ids = parser_classes(config)
+    labels = class_labels(class_probabilities(model, rgb, config["serve_long_side"]), garment_ids).numpy()
     shares = [(labels == g).mean() for g in garment_ids]
     if max(shares) < MIN_GARMENT_SHARE:
         return None
