@@ -13,3 +13,9 @@ def torch_threads_configure() -> None:
     if not _configured:
         torch.set_num_threads(int(os.environ.get("MODEL_THREADS", "2")))
         _configured = True
+
+
+def model_device() -> torch.device:
+    """Where served models run: AIFASHION_DEVICE ("cpu", "cuda", "cuda:1") when set, else the
+    GPU when torch sees one. A CPU-only host needs no setting."""
+    return torch.device(os.environ.get("AIFASHION_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu"))

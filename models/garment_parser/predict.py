@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from models.garment_parser.data import normalise
 from models.garment_parser.model import parser_build, parser_weights_path
+from models.runtime import model_device
 from models.weights_io import weights_config, weights_load_into
 
 STRIDE = 32
@@ -34,9 +35,9 @@ def class_probabilities(model: torch.nn.Module, image: np.ndarray, long_side: in
     softmax so that boundaries are smooth rather than a blocky nearest-neighbour staircase."""
     padded, (nh, nw) = _fit(image, long_side)
     x = normalise(padded).unsqueeze(0)  # [1, 3, h, w]
-    logits = model(x)[:, :, :nh, :nw]  # [1, C, nh, nw]
+    logits = model(x.to(next(model.parameters()).device))[:, :, :nh, :nw]  # [1, C, nh, nw]
     logits = F.interpolate(logits, size=image.shape[:2], mode="bilinear", align_corners=False)
-    return logits.softmax(1)[0]
+    return logits.softmax(1)[0].cpu()
 
 
 def class_labels(probabilities: torch.Tensor, garment_ids: tuple[int, ...]) -> torch.Tensor:
@@ -88,4 +89,4 @@ def _parser_from_file(path: Path) -> tuple[torch.nn.Module, dict]:
     config = weights_config(path)
     model = parser_build(config)
     weights_load_into(module=model, path=path)
-    return model.eval().requires_grad_(False), config
+    return model.eval().requires_grad_(False).to(model_device()), config

@@ -19,6 +19,7 @@ from models.garment_parser.evaluate import parser_evaluate
 from models.garment_parser.groups import default_groups
 from models.garment_parser.model import DEFAULT_CONFIG, encoder_load_imagenet, parser_build, parser_weights_path
 from models.paths import checkpoints_dir
+from models.runtime import model_device
 from models.weights_io import card_read, card_update, weights_load_into, weights_save
 
 TRAIN_DEFAULTS = {
@@ -49,10 +50,10 @@ def garment_loss(logits: torch.Tensor, target: torch.Tensor, garment_ids: tuple[
                  lovasz_weight: float = 0.0) -> torch.Tensor:
     """BCE (plus, if weighted, a Lovasz hinge) on the log-odds of 'any garment' against
     'anything else'. logits: [B, C, H, W], target: [B, H, W] class ids."""
-    is_garment = torch.zeros(logits.shape[1], dtype=torch.bool)
+    is_garment = torch.zeros(logits.shape[1], dtype=torch.bool, device=logits.device)
     is_garment[list(garment_ids)] = True
     log_odds = logits[:, is_garment].logsumexp(1) - logits[:, ~is_garment].logsumexp(1)  # [B, H, W]
-    truth = torch.isin(target, torch.tensor(garment_ids)).float()
+    truth = torch.isin(target, torch.tensor(garment_ids, device=target.device)).float()
     loss = F.binary_cross_entropy_with_logits(log_odds, truth)
     if lovasz_weight:
         lovasz = smp.losses.LovaszLoss("binary", per_image=True, from_logits=True)
@@ -67,7 +68,7 @@ def _lr_at(step: int, total: int, base: float, warmup: int = 100) -> float:
 
 
 def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threads: int, export: bool,
-                 log=print) -> dict:
+                 device: torch.device = torch.device("cpu"), log=print) -> dict:
     torch.set_num_threads(threads)
     run_dir.mkdir(parents=True, exist_ok=True)
     last_path = run_dir / "last.pt"
@@ -88,6 +89,7 @@ def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threa
         log(f"starting from the served weights {parser_weights_path()}")
     else:
         encoder_load_imagenet(model)
+    model.to(device)  # before the optimiser exists, which then keeps its state beside the weights
     torch.manual_seed(train_config["seed"] + (state["epoch"] if state else 0))
 
     train_ids, _ = ccp_split(ccp_ids())
@@ -114,6 +116,7 @@ def parser_train(*, run_dir: Path, train_config: dict, model_config: dict, threa
         for i, (x, y) in enumerate(bar):  # x: [B, 3, H, W], y: [B, H, W]
             for group in optimizer.param_groups:
                 group["lr"] = _lr_at(epoch * len(loader) + i, total_steps, train_config["lr"])
+            x, y = x.to(device), y.to(device)
             logits = model(x)  # [B, C, H, W]
             loss = cross_entropy(logits, y) + dice(logits, y)
             if train_config["garment_weight"]:
@@ -194,6 +197,7 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--serve-long-side", type=int, default=DEFAULT_CONFIG["serve_long_side"],
                         help="the long side photos are parsed at (validation and serving)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
     parser.add_argument("--no-export", action="store_true", help="keep the served weights as they are")
 
 
@@ -203,7 +207,7 @@ def cli_run(args: argparse.Namespace, log=print) -> dict:
                         garment_lovasz=args.garment_lovasz, base_h=args.base_h)
     model_config = dict(DEFAULT_CONFIG, serve_long_side=args.serve_long_side)
     best = parser_train(run_dir=args.run_dir, train_config=train_config, model_config=model_config,
-                        threads=args.threads, export=not args.no_export, log=log)
+                        threads=args.threads, export=not args.no_export, device=torch.device(args.device), log=log)
     log(json.dumps(best, indent=2))
     return best
 

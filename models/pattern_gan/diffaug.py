@@ -18,7 +18,7 @@ def diff_augment(x: torch.Tensor) -> torch.Tensor:
     shift_x = torch.randint(-w // 8, w // 8 + 1, (b,), device=x.device)
     rows = (torch.arange(h, device=x.device)[None, :] - shift_y[:, None]) % h  # [B, H]
     cols = (torch.arange(w, device=x.device)[None, :] - shift_x[:, None]) % w  # [B, W]
-    x = x[torch.arange(b)[:, None, None], :, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
+    x = x[torch.arange(b, device=x.device)[:, None, None], :, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2)
     cut_h, cut_w = h // 2, w // 2
     cy = torch.randint(0, h - cut_h + 1, (b, 1, 1), device=x.device)
     cx = torch.randint(0, w - cut_w + 1, (b, 1, 1), device=x.device)

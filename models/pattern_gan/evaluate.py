@@ -101,13 +101,14 @@ def fp16_pixel_difference(fp16: Generator, checkpoint: Path) -> int | None:
     if not checkpoint.exists():
         return None
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    full = Generator(state["model_config"])
+    device = fp16.w_mean.device
+    full = Generator(state["model_config"]).to(device)
     # The variation buffers (w_*) are fitted at export, so the checkpoint lacks them.
     full.load_state_dict({**state["ema"], **{k: v for k, v in fp16.state_dict().items() if k.startswith("w_")}})
     worst = 0
     with torch.no_grad():
         for seed in range(4):
-            z_local, z_global = seed_latents(fp16, seed, 8)
+            z_local, z_global = (z.to(device) for z in seed_latents(fp16, seed, 8))
             a = ((fp16(z_local, z_global) + 1) * 127.5).round()
             b = ((full.eval()(z_local, z_global) + 1) * 127.5).round()
             worst = max(worst, int((a - b).abs().max()))

@@ -103,15 +103,15 @@ class Generator(nn.Module):
         """[B, w_dim] -> [B, P, 2] (cycles per latent cell along x, y), each rounded so that a
         rows x cols grid holds whole cycles; the rounding passes gradients straight through."""
         k = MAX_CYCLES_PER_CELL * torch.tanh(self.wave(w)).view(-1, self.z_periodic, 2)
-        cells = torch.tensor([cols, rows], dtype=k.dtype)
+        cells = torch.tensor([cols, rows], dtype=k.dtype, device=k.device)
         return k + (torch.round(k * cells) / cells - k).detach()
 
     def periodic_field(self, w: torch.Tensor, rows: int, cols: int) -> torch.Tensor:
         """[B, w_dim] -> plane waves [B, P, s*rows, s*cols], s = samples per cell at PERIODIC_LEVEL."""
         s = 2 ** (PERIODIC_LEVEL + 1)
         k = self.wave_vectors(w, rows, cols)
-        v = (torch.arange(s * rows, dtype=w.dtype) + 0.5) / s  # pixel centres, in cells
-        u = (torch.arange(s * cols, dtype=w.dtype) + 0.5) / s
+        v = (torch.arange(s * rows, dtype=w.dtype, device=w.device) + 0.5) / s  # pixel centres, in cells
+        u = (torch.arange(s * cols, dtype=w.dtype, device=w.device) + 0.5) / s
         phase = w @ self.phase_projection.T  # [B, P]
         angle = k[..., 0, None, None] * u[None, None, None, :] + k[..., 1, None, None] * v[None, None, :, None]
         return torch.sin(2 * torch.pi * angle + phase[..., None, None])

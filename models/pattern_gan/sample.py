@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from models.paths import weights_dir
 from models.pattern_gan.model import UPSAMPLE, Generator, pattern_weights_path
 from models.pattern_gan.recolour import recolour
+from models.runtime import model_device
 from models.weights_io import weights_config, weights_load_into
 
 MIN_SIZE, MAX_SIZE = 64, 2048
@@ -65,7 +66,7 @@ def generator_load(category: str) -> Generator:
 def generator_from_file(path: Path) -> Generator:
     generator = Generator(weights_config(path))
     weights_load_into(module=generator, path=path)
-    return generator.eval().requires_grad_(False)
+    return generator.eval().requires_grad_(False).to(model_device())
 
 
 def seed_latents(generator: Generator, seed: int, cells: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -102,7 +103,7 @@ def periodic_resample(tile: torch.Tensor, size: int, period: int) -> torch.Tenso
     if period == n == size:
         return tile
     padded = F.pad(tile, (2, 2, 2, 2), mode="circular")
-    u = ((torch.arange(size, dtype=torch.float64) + 0.5) * period / size - 0.5) % n  # [size]
+    u = ((torch.arange(size, dtype=torch.float64, device=tile.device) + 0.5) * period / size - 0.5) % n  # [size]
     coords = ((u + 2.5) / (n + 4) * 2 - 1).float()
     grid = torch.stack(torch.meshgrid(coords, coords, indexing="xy"), dim=-1)[None]  # [1, size, size, 2]
     return F.grid_sample(padded, grid, mode="bicubic", align_corners=False).clamp(-1, 1)
@@ -119,6 +120,9 @@ def pattern_render(spec: PatternSpec, generator: Generator | None = None) -> np.
     if spec.seed_b is not None and spec.mix > 0:
         z_local_b, z_global_b = seed_latents(generator, spec.seed_b, cells)
         z_local, z_global = slerp(z_local, z_local_b, spec.mix), slerp(z_global, z_global_b, spec.mix)
+    # Latents are drawn on the CPU (the same numbers for a seed on any host), then moved.
+    device = generator.w_mean.device
+    z_local, z_global = z_local.to(device), z_global.to(device)
     w = generator.map(z_global)  # [1, w_dim]
     for k, amount in enumerate(spec.variations):
         w = w + amount * generator.w_spread[k] * generator.w_directions[k]
@@ -127,7 +131,7 @@ def pattern_render(spec: PatternSpec, generator: Generator | None = None) -> np.
     # It is cut at the latent grid: a shift by half a cell (8 px) put the border on the step
     # shared by three upsampling levels and measurably raised the seam score (e.g. zigzag 0.83 -> 1.58).
     image = periodic_resample(tile, spec.size, native * repeats)
-    rgb = ((image[0].permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+    rgb = ((image[0].permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).cpu().numpy()
     if spec.palette:
         rgb = recolour(rgb, list(spec.palette))
     return rgb

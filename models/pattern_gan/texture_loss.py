@@ -29,7 +29,7 @@ class TextureFeatures(torch.nn.Module):
 
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
         # x: [B, 3, H, W] in -1..1 -> per tap [B, h*w, C]
-        x = ((x + 1) / 2 - MEAN) / STD
+        x = ((x + 1) / 2 - MEAN.to(x.device)) / STD.to(x.device)
         out = []
         for index, stage in enumerate(self.stages):
             x = stage(x)
@@ -40,7 +40,8 @@ class TextureFeatures(torch.nn.Module):
 
 def sliced_wasserstein(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """fake, real: [..., N, C] sample sets of the same size (a leading dimension pairs them) -> scalar."""
-    directions = F.normalize(torch.randn(fake.shape[-1], fake.shape[-1], generator=generator), dim=0)  # [C, P]
+    # Drawn on the CPU from the trainer's generator (resumable), then moved to the features' device.
+    directions = F.normalize(torch.randn(fake.shape[-1], fake.shape[-1], generator=generator), dim=0).to(fake.device)  # [C, P]
     fake_sorted = (fake @ directions).sort(-2).values
     real_sorted = (real @ directions).sort(-2).values
     return F.mse_loss(fake_sorted, real_sorted)
@@ -54,7 +55,7 @@ def nearest_pairs(fake: list[torch.Tensor], real: list[torch.Tensor]) -> tuple[t
         return torch.cat([torch.cat([t.mean(1), t.std(1)], 1) / t.shape[-1] ** 0.5 for t in taps], 1).detach()
 
     distance = torch.cdist(statistics(fake), statistics(real))  # [B fake, B real]
-    every = torch.arange(distance.shape[0])
+    every = torch.arange(distance.shape[0], device=distance.device)
     return torch.cat([every, distance.argmin(0)]), torch.cat([distance.argmin(1), every])
 
 

@@ -21,6 +21,7 @@ from models.pattern_gan.model import (DEFAULT_CONFIG, PERIODIC_PARTS, UPSAMPLE, 
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, texture_loss
+from models.runtime import model_device
 from models.weights_io import card_read, card_update, weights_load_into, weights_save
 
 TRAIN_DEFAULTS = {
@@ -53,8 +54,8 @@ def real_batch(swatches: torch.Tensor, batch: int, crop: int, scale: tuple[float
     theta = torch.zeros(batch, 2, 3)
     theta[:, 0, 0], theta[:, 1, 1] = s * flip_x, s * flip_y
     theta[:, 0, 2], theta[:, 1, 2] = tx, ty
-    grid = F.affine_grid(theta, (batch, 3, crop, crop), align_corners=False)
-    return F.grid_sample(swatches[index], grid, mode="bilinear", align_corners=False)
+    grid = F.affine_grid(theta.to(swatches.device), (batch, 3, crop, crop), align_corners=False)
+    return F.grid_sample(swatches[index.to(swatches.device)], grid, mode="bilinear", align_corners=False)
 
 
 def swatches_description(category: str, count: int) -> str:
@@ -72,7 +73,8 @@ def generator_fit_variations(generator: Generator, samples: int = 4096, seed: in
     """GANSpace-style: PCA of the mapped global latent w; the top 3 directions become sliders."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        w = generator.map(torch.randn(samples, generator.config["z_global"], generator=g))  # [S, w_dim]
+        z = torch.randn(samples, generator.config["z_global"], generator=g).to(generator.w_mean.device)
+        w = generator.map(z)  # [S, w_dim]
         mean = w.mean(0)
         _, singular, v = torch.linalg.svd(w - mean, full_matrices=False)
         generator.w_mean.copy_(mean)
@@ -81,7 +83,7 @@ def generator_fit_variations(generator: Generator, samples: int = 4096, seed: in
 
 
 def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_config: dict, threads: int,
-                  log=print) -> Path:
+                  device: torch.device = torch.device("cpu"), log=print) -> Path:
     """Train (or resume) one category's generator; exports its served weights at the end."""
     torch.set_num_threads(threads)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -94,7 +96,9 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         train_config = {**TRAIN_DEFAULTS, **earlier, **state["train_config"], "iters": train_config["iters"]}
         log(f"{category}: resuming at iteration {state['iteration']}")
     torch.manual_seed(train_config["seed"])
-    generator, discriminator = Generator(model_config), Discriminator()
+    # Modules move before the optimisers exist; random numbers stay on the CPU (resumable, and
+    # the same on any device).
+    generator, discriminator = Generator(model_config).to(device), Discriminator().to(device)
     ema = copy.deepcopy(generator).requires_grad_(False)
     opt_g = torch.optim.Adam(generator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
     opt_d = torch.optim.Adam(discriminator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
@@ -115,8 +119,9 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
 
-    features = TextureFeatures(tuple(train_config["texture_taps"])) if train_config["texture_weight"] > 0 else None
-    swatches = torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1
+    features = (TextureFeatures(tuple(train_config["texture_taps"])).to(device)
+                if train_config["texture_weight"] > 0 else None)
+    swatches = (torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1).to(device)
     batch, crop, cells = train_config["batch_size"], train_config["crop"], train_config["latent_cells"]
     rendered = cells * UPSAMPLE
 
@@ -130,8 +135,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     bar = tqdm(range(start, train_config["iters"]), desc=category, initial=start, total=train_config["iters"])
     started = time.time()
     for iteration in bar:
-        z_local = torch.randn(batch, model_config["z_local"], cells, cells, generator=sampler)
-        z_global = torch.randn(batch, model_config["z_global"], generator=sampler)
+        z_local = torch.randn(batch, model_config["z_local"], cells, cells, generator=sampler).to(device)
+        z_global = torch.randn(batch, model_config["z_global"], generator=sampler).to(device)
         oy, ox = torch.randint(0, rendered - crop + 1, (2,), generator=sampler).tolist()
         fake = generator(z_local, z_global)[:, :, oy:oy + crop, ox:ox + crop]  # [B, 3, 64, 64]
         real = real_batch(swatches, batch, crop, tuple(train_config["real_scale"]), sampler)
@@ -165,7 +170,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         model=f"pattern generator: {category}",
         data=swatches_description(category, int(swatches.shape[0])),
         config=model_config,
-        training=dict(train_config, time_s=round(elapsed), threads=threads),
+        training=dict(train_config, time_s=round(elapsed), threads=threads, device=str(device)),
     )
     log(f"{category}: exported {target}")
     return target
@@ -183,6 +188,7 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
                         help="compare the batch's texture statistics as a whole, or each pattern with its nearest "
                              "real crop")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
 
 
 def cli_run(args: argparse.Namespace, log=print) -> list[str]:
@@ -200,7 +206,8 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             train_config = dict(TRAIN_DEFAULTS, iters=args.iters, init=args.init, texture_weight=args.texture_weight,
                                 texture_match=args.texture_match)
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
-                          model_config=dict(DEFAULT_CONFIG), threads=args.threads, log=log)
+                          model_config=dict(DEFAULT_CONFIG), threads=args.threads, device=torch.device(args.device),
+                          log=log)
             trained.append(name)
     return trained
 
