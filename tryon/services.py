@@ -8,7 +8,7 @@ from PIL import Image
 from django.db import transaction
 
 from models.garment_parser.model import parser_classes
-from models.garment_parser.predict import class_labels, class_probabilities, matte_refine, parser_load
+from models.garment_parser.predict import class_probabilities, matte_refine, parser_load, photo_labels
 from models.runtime import torch_threads_configure
 from patterns.jobs import job_enqueue, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
 from patterns.models import Job
@@ -39,7 +39,7 @@ def photo_segment(*, image: np.ndarray) -> Segmentation:
     model, config = parser_load()
     probabilities = class_probabilities(model, image, config["serve_long_side"])
     names, garment_ids = parser_classes(config)
-    labels = class_labels(probabilities, garment_ids)
+    labels = photo_labels(image, probabilities, garment_ids)
     return Segmentation(labels=labels.numpy(), probabilities=probabilities.numpy(), names=names)
 
 

@@ -9,7 +9,7 @@ import torch
 from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
 from models.garment_parser.groups import default_groups
 from models.garment_parser.model import parser_build
-from models.garment_parser.predict import class_labels, class_probabilities
+from models.garment_parser.predict import class_probabilities, photo_labels
 
 EARLIER = {"arch": "Unet", "encoder_name": "timm-efficientnet-b3", "decoder_channels": [256, 128, 64, 32, 16],
            "classes": 10, "serve_long_side": 800}
@@ -22,7 +22,7 @@ def _ms_per_photo(model: torch.nn.Module, photos: list[np.ndarray], long_side: i
     for _ in range(repeats):
         for photo in photos:
             started = time.perf_counter()
-            class_labels(class_probabilities(model, photo, long_side), garment_ids)
+            photo_labels(photo, class_probabilities(model, photo, long_side), garment_ids)
             times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 

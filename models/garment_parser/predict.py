@@ -40,20 +40,30 @@ def class_probabilities(model: torch.nn.Module, image: np.ndarray, long_side: in
     return logits.softmax(1)[0].cpu()
 
 
-def class_labels(probabilities: torch.Tensor, garment_ids: tuple[int, ...]) -> torch.Tensor:
-    """[C, H, W] -> [H, W] uint8 class ids, decided in two steps: garment or not, by the garment
-    classes' summed probability (what the compositor's matte of all garments is, and what the
-    garment loss trains), then the likeliest class on that side. A plain argmax drops a pixel
-    that is 30% top and 30% outerwear in favour of 40% background.
+def class_labels(probabilities: torch.Tensor, garment_ids: tuple[int, ...],
+                 garment: torch.Tensor | None = None) -> torch.Tensor:
+    """[C, H, W] -> [H, W] uint8 class ids, decided in two steps: garment or not (`garment`,
+    [H, W] bool; by default where the garment classes' summed probability passes one half, which
+    is what the garment loss trains), then the likeliest class on that side. A plain argmax drops
+    a pixel that is 30% top and 30% outerwear in favour of 40% background.
     torch.max's indices are the argmax, but on CPU they come about 14x faster than torch.argmax
     over the leading dimension."""
     is_garment = torch.zeros(probabilities.shape[0], dtype=torch.bool)
     is_garment[list(garment_ids)] = True
     garment_ids_t, other_ids = is_garment.nonzero()[:, 0], (~is_garment).nonzero()[:, 0]
-    garment = probabilities[garment_ids_t]  # [G, H, W]
-    best_garment = garment_ids_t[garment.max(0).indices]
+    garments = probabilities[garment_ids_t]  # [G, H, W]
+    best_garment = garment_ids_t[garments.max(0).indices]
     best_other = other_ids[probabilities[other_ids].max(0).indices]
-    return torch.where(garment.sum(0) > 0.5, best_garment, best_other).to(torch.uint8)
+    garment = garments.sum(0) > 0.5 if garment is None else garment
+    return torch.where(garment, best_garment, best_other).to(torch.uint8)
+
+
+def photo_labels(image: np.ndarray, probabilities: torch.Tensor, garment_ids: tuple[int, ...]) -> torch.Tensor:
+    """[H, W] uint8 class ids whose garment region is the refined matte of all garments: the
+    labels then show what the compositor paints, and the matte's photo-snapped edges are more
+    exact than the network's (validation garment IoU 0.8968 -> 0.8998 for the served parser)."""
+    matte = matte_refine(image, probabilities[list(garment_ids)].sum(0).numpy())
+    return class_labels(probabilities, garment_ids, torch.from_numpy(matte > 0.5))
 
 
 def guided_filter(guide: np.ndarray, source: np.ndarray, radius: int, eps: float) -> np.ndarray:
@@ -72,7 +82,9 @@ def guided_filter(guide: np.ndarray, source: np.ndarray, radius: int, eps: float
 def matte_refine(image: np.ndarray, probability: np.ndarray) -> np.ndarray:
     """A soft alpha matte in 0..1 for one class whose edges follow the photo."""
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
-    radius = max(2, round(max(image.shape[:2]) / 300))
+    # About 1% of the photo: wide enough to pull a boundary the network misplaces by a few
+    # pixels onto the photo's edge (validation garment IoU rises up to here, falls beyond).
+    radius = max(2, round(max(image.shape[:2]) / 100))
     return np.clip(guided_filter(grey, probability.astype(np.float32), radius, 1e-3), 0.0, 1.0)
 
 

@@ -23,7 +23,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from models.garment_parser.model import parser_classes, parser_weights_path
-from models.garment_parser.predict import class_labels, class_probabilities, parser_load
+from models.garment_parser.predict import class_probabilities, parser_load, photo_labels
 from models.paths import checkpoints_dir, data_dir
 from models.pattern_gan.taxonomy import categories
 
@@ -68,7 +68,7 @@ def parser_fabric_mask(rgb: np.ndarray) -> np.ndarray | None:
     or None where the parser finds (almost) no garment."""
     model, config = parser_load()
     _, garment_ids = parser_classes(config)
-    labels = class_labels(class_probabilities(model, rgb, config["serve_long_side"]), garment_ids).numpy()
+    labels = photo_labels(rgb, class_probabilities(model, rgb, config["serve_long_side"]), garment_ids).numpy()
     shares = [(labels == g).mean() for g in garment_ids]
     if max(shares) < MIN_GARMENT_SHARE:
         return None
