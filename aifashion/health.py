@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
 from models.garment_parser.model import parser_weights_path
-from models.pattern_gan.model import pattern_weights_path
+from models.pattern_gan.model import pattern_weights_dir, pattern_weights_path
 from models.pattern_gan.sample import served_categories
 from models.weights_io import weights_config
 
@@ -28,7 +28,7 @@ def _models() -> str:
     # Reading each file's header proves it is present and intact without loading weights.
     categories = served_categories()
     if not categories:
-        raise FileNotFoundError(f"no pattern generators in {pattern_weights_path('any').parent}")
+        raise FileNotFoundError(f"no pattern generators in {pattern_weights_dir()}")
     for path in [parser_weights_path(), *(pattern_weights_path(c) for c in categories)]:
         weights_config(path)
     return f"ok ({len(categories)} pattern categories)"

@@ -20,11 +20,12 @@ def studio(request):
 
 @require_safe
 def category(request, name: str):
-    if name not in served_categories():
+    categories = served_categories()
+    if name not in categories:
         raise Http404("no such pattern category")
     visitor_token(request)
     return render(request, "patterns/category.html", {
-        "category": name, "categories": served_categories(), "max_size": MAX_SIZE,
+        "category": name, "categories": categories, "max_size": MAX_SIZE,
         "min_scale": MIN_SCALE, "max_scale": MAX_SCALE, "variation_limit": VARIATION_LIMIT,
     })
 

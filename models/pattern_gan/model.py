@@ -148,5 +148,9 @@ class Discriminator(nn.Module):
         return self.head(self.features(x)).flatten(1).mean(1)  # [B, 3, 64, 64] -> [B]
 
 
+def pattern_weights_dir() -> Path:
+    return weights_dir() / "patterns"
+
+
 def pattern_weights_path(category: str) -> Path:
-    return weights_dir() / "patterns" / f"{category}.safetensors"
+    return pattern_weights_dir() / f"{category}.safetensors"

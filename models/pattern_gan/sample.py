@@ -10,8 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from models.paths import weights_dir
-from models.pattern_gan.model import UPSAMPLE, Generator, pattern_weights_path
+from models.pattern_gan.model import UPSAMPLE, Generator, pattern_weights_dir, pattern_weights_path
 from models.pattern_gan.recolour import recolour
 from models.runtime import model_device
 from models.weights_io import weights_config, weights_load_into
@@ -51,7 +50,7 @@ class PatternSpec:
 def served_categories() -> list[str]:
     """The categories the site offers: one per generator in the served weights folder. Serving
     reads no training data (taxonomy.json lives beside the repo, not in a deployed image)."""
-    return sorted(path.stem for path in (weights_dir() / "patterns").glob("*.safetensors"))
+    return sorted(path.stem for path in pattern_weights_dir().glob("*.safetensors"))
 
 
 def generator_load(category: str) -> Generator:
