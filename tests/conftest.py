@@ -83,3 +83,4 @@ def tiny_swatches(tmp_path, monkeypatch):
                 stripes = (np.sin(np.arange(128) * (index + 1) / 4) > 0)[None, :, None] * 160
                 pixels = (stripes + rng.integers(0, 90, (128, 128, 3))).astype(np.uint8)
                 Image.fromarray(pixels).save(folder / f"{k}.png")
+    return tmp_path / "checkpoints" / "swatches"

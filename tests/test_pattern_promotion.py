@@ -52,3 +52,19 @@ def test_a_better_candidate_replaces_the_served_one_and_others_do_not(
 def test_a_candidates_folder_without_patterns_is_refused(tmp_path):
     with pytest.raises(CommandError, match="no patterns/ folder"):
         call_command("evaluate_patterns", candidates=tmp_path)
+
+
+def test_a_sett_candidate_must_beat_its_renderer_with_untrained_weights(random_generator_weights, tiny_swatches,
+                                                                       tmp_path):
+    from models.pattern_gan.sett import SettGenerator, sett_config
+
+    served = pattern_weights_path("tartan")
+    _flat_generator(served)  # anything beats a flat served generator...
+    candidate = tmp_path / "candidates" / "patterns" / served.name
+    torch.manual_seed(0)  # ...but this candidate is the untrained renderer itself (promote.untrained_like)
+    weights_save(module=SettGenerator(sett_config("tartan")), path=candidate, config=sett_config("tartan"))
+    flat = served.read_bytes()
+    report = candidates_promote(categories=["tartan"], candidates_dir=candidate.parent.parent, samples=4)
+    entry = report["tartan"]
+    assert target_score(entry["candidate"]) == pytest.approx(target_score(entry["untrained"]), abs=0.02)
+    assert entry["promoted"] is False and served.read_bytes() == flat

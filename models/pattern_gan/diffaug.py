@@ -3,15 +3,17 @@ applied identically in kind to real and generated images before the discriminato
 import torch
 
 
-def diff_augment(x: torch.Tensor) -> torch.Tensor:
-    """x: [B, 3, H, W] in -1..1 -> same shape. Colour, circular translation, cutout."""
+def diff_augment(x: torch.Tensor, colour: bool = True) -> torch.Tensor:
+    """x: [B, 3, H, W] in -1..1 -> same shape. Colour (unless colour=False: it hides the
+    colour distribution from the discriminator), circular translation, cutout."""
     b = x.shape[0]
     rand = lambda *shape: torch.rand(b, *shape, device=x.device, dtype=x.dtype)  # noqa: E731
-    x = x + (rand(1, 1, 1) - 0.5)
-    mean = x.mean(1, keepdim=True)
-    x = (x - mean) * (rand(1, 1, 1) * 2) + mean
-    mean = x.mean((1, 2, 3), keepdim=True)
-    x = (x - mean) * (rand(1, 1, 1) + 0.5) + mean
+    if colour:
+        x = x + (rand(1, 1, 1) - 0.5)
+        mean = x.mean(1, keepdim=True)
+        x = (x - mean) * (rand(1, 1, 1) * 2) + mean
+        mean = x.mean((1, 2, 3), keepdim=True)
+        x = (x - mean) * (rand(1, 1, 1) + 0.5) + mean
     # Patterns are stationary, so a circular shift is a natural translation.
     h, w = x.shape[2:]
     shift_y = torch.randint(-h // 8, h // 8 + 1, (b,), device=x.device)
@@ -26,3 +28,10 @@ def diff_augment(x: torch.Tensor) -> torch.Tensor:
     xx = torch.arange(w, device=x.device)[None, None, :]
     keep = ~((yy >= cy) & (yy < cy + cut_h) & (xx >= cx) & (xx < cx + cut_w))
     return x * keep[:, None].to(x.dtype)
+
+
+def random_transpose(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Swap the axes of a random half of the square crops [B, 3, S, S]: with flips, every
+    quarter turn. Structured generators draw axis-aligned setts; photographed cloth lies either way."""
+    turn = (torch.rand(x.shape[0], generator=generator) < 0.5).to(x.device)[:, None, None, None]
+    return torch.where(turn, x.transpose(2, 3), x)

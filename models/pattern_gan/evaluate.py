@@ -15,7 +15,8 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.paths import checkpoints_dir
-from models.pattern_gan.model import Generator
+from models.pattern_gan.generators import generator_build
+from models.pattern_gan.model import UPSAMPLE, Generator
 from models.pattern_gan.sample import PatternSpec, generator_load, pattern_render, seam_score, seed_latents
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
@@ -90,6 +91,25 @@ def generated_samples(generator: Generator, category: str, count: int, size: int
                      for i in range(count)])
 
 
+FLAT_STD = 3.0  # luminance standard deviation (0..255) below which a sample is a flat field, not a pattern
+
+
+@torch.inference_mode()
+def flat_samples(generator: torch.nn.Module, seeds: int = 1000, px: int = 64, batch: int = 100) -> int:
+    """How many of the first `seeds` seeds render a flat field (no pattern) at px x px.
+    Latents come from sample.seed_latents, as the site draws them."""
+    device = generator.w_mean.device
+    flat = 0
+    for first in range(0, seeds, batch):
+        latents = [seed_latents(generator, seed, px // UPSAMPLE) for seed in range(first, min(first + batch, seeds))]
+        z_local = torch.cat([z for z, _ in latents]).to(device)
+        z_global = torch.cat([z for _, z in latents]).to(device)
+        rgb = (generator(z_local, z_global) + 1) * 127.5  # [N, 3, px, px]
+        luminance = (rgb * torch.tensor([0.299, 0.587, 0.114], device=device)[:, None, None]).sum(1)
+        flat += int((luminance.flatten(1).std(1) < FLAT_STD).sum())
+    return flat
+
+
 def training_checkpoint(category: str) -> Path:
     """Where train_patterns keeps a category's fp32 checkpoint (its default run folder)."""
     return checkpoints_dir() / "patterns" / category / "last.pt"
@@ -102,7 +122,7 @@ def fp16_pixel_difference(fp16: Generator, checkpoint: Path) -> int | None:
         return None
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     device = fp16.w_mean.device
-    full = Generator(state["model_config"]).to(device)
+    full = generator_build(state["model_config"]).to(device)
     # The variation buffers (w_*) are fitted at export, so the checkpoint lacks them.
     full.load_state_dict({**state["ema"], **{k: v for k, v in fp16.state_dict().items() if k.startswith("w_")}})
     worst = 0
@@ -148,6 +168,7 @@ class PatternJudge:
             "seam": round(float(np.mean(seams)), 3),
             "real_val_swatches": len(real),
             "generated_samples": samples,
+            "flat_samples_of_1000": flat_samples(generator),
         }
         difference = fp16_pixel_difference(generator, checkpoint) if checkpoint else None
         if difference is not None:

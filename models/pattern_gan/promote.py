@@ -7,11 +7,13 @@ is replaced stays in git history forever, so noise-level gains do not count.
 import shutil
 from pathlib import Path
 
+import torch
 from tqdm import tqdm
 
 from models.pattern_gan.evaluate import PatternJudge, target_score, training_checkpoint
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import generator_from_file, generator_load
+from models.pattern_gan.sett import SettGenerator
 from models.weights_io import card_path, card_read, card_update
 
 MARGIN = 0.03  # of target_score (at most 3): e.g. fidelity +0.027 or seam 1.36 -> 1.30
@@ -30,14 +32,19 @@ def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: 
         served = dict(card_read(served_path).get("metrics", {}), **judge.metrics(name, generator_load(name), samples))
         entry = {"served": served, "promoted": False}
         if candidate_path.exists():
-            candidate = judge.metrics(name, generator_from_file(candidate_path), samples, training_checkpoint(name))
+            generator = generator_from_file(candidate_path)
+            candidate = judge.metrics(name, generator, samples, training_checkpoint(name))
             entry["candidate"] = candidate
             entry["promoted"] = target_score(candidate) > target_score(served) + MARGIN
+            if isinstance(generator, SettGenerator):
+                # The renderer alone draws setts: training must beat it with untrained weights.
+                entry["untrained"] = judge.metrics(name, untrained_like(generator), samples)
+                entry["promoted"] &= target_score(candidate) > target_score(entry["untrained"]) + MARGIN
         if entry["promoted"]:
             shutil.copyfile(candidate_path, served_path)
             if card_path(candidate_path).exists():
                 shutil.copyfile(card_path(candidate_path), card_path(served_path))
-            card_update(served_path, metrics=entry["candidate"])
+            card_update(served_path, metrics=entry["candidate"], untrained_same_renderer=entry.get("untrained"))
             generator_from_file.cache_clear()
         else:
             card_update(served_path, metrics=served)
@@ -46,9 +53,17 @@ def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: 
     return report
 
 
+def untrained_like(generator: SettGenerator, seed: int = 0) -> SettGenerator:
+    torch.manual_seed(seed)
+    return SettGenerator(generator.config).eval().requires_grad_(False).to(generator.w_mean.device)
+
+
 def _line(name: str, entry: dict) -> str:
     figures = lambda m: f"fidelity {m['fidelity']} diversity {m['diversity']} seam {m['seam']} kid {m['kid']}"  # noqa: E731
     line = f"{name:12s} served: {figures(entry['served'])}"
     if "candidate" in entry:
-        line += f" | candidate: {figures(entry['candidate'])} -> {'promoted' if entry['promoted'] else 'kept served'}"
+        line += f" | candidate: {figures(entry['candidate'])}"
+        if "untrained" in entry:
+            line += f" | untrained renderer: {figures(entry['untrained'])}"
+        line += f" -> {'promoted' if entry['promoted'] else 'kept served'}"
     return line

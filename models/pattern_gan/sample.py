@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from models.pattern_gan.generators import generator_build
 from models.pattern_gan.model import UPSAMPLE, Generator, pattern_weights_dir, pattern_weights_path
 from models.pattern_gan.recolour import recolour
 from models.runtime import model_device
@@ -63,7 +64,7 @@ def generator_load(category: str) -> Generator:
 
 @lru_cache(maxsize=None)
 def generator_from_file(path: Path) -> Generator:
-    generator = Generator(weights_config(path))
+    generator = generator_build(weights_config(path))
     weights_load_into(module=generator, path=path)
     return generator.eval().requires_grad_(False).to(model_device())
 

@@ -22,8 +22,6 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from models.garment_parser.model import parser_classes, parser_weights_path
-from models.garment_parser.predict import class_probabilities, parser_load, photo_labels
 from models.paths import checkpoints_dir, data_dir
 from models.pattern_gan.taxonomy import categories
 
@@ -66,6 +64,10 @@ def heuristic_fabric_mask(rgb: np.ndarray) -> np.ndarray:
 def parser_fabric_mask(rgb: np.ndarray) -> np.ndarray | None:
     """[H, W] bool: the pixels of the garment class that covers most of the photo,
     or None where the parser finds (almost) no garment."""
+    # Imported here: training reads swatches on machines without the parser's packages (smp).
+    from models.garment_parser.model import parser_classes
+    from models.garment_parser.predict import class_probabilities, parser_load, photo_labels
+
     model, config = parser_load()
     _, garment_ids = parser_classes(config)
     labels = photo_labels(rgb, class_probabilities(model, rgb, config["serve_long_side"]), garment_ids).numpy()
@@ -122,6 +124,8 @@ def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0, use_pa
     """Write out_dir/<category>/{train,val}/<source>_<image>_<k>.png; returns counts."""
     if out_dir.exists():
         shutil.rmtree(out_dir)
+    from models.garment_parser.model import parser_weights_path
+
     use_parser = use_parser and parser_weights_path().exists()
     rng = np.random.default_rng(seed)
     counts = {}
@@ -152,9 +156,9 @@ def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0, use_pa
 
 
 def swatches_load(category: str, split: str, root: Path | None = None) -> np.ndarray:
-    """-> [N, 128, 128, 3] uint8."""
+    """-> [N, 128, 128, 3] uint8 (PNG as extracted, or JPEG as packed for a GPU machine)."""
     folder = (root or swatches_dir()) / category / split
-    files = sorted(folder.glob("*.png"))
+    files = sorted([*folder.glob("*.png"), *folder.glob("*.jpg")])
     if not files:
         raise FileNotFoundError(f"no {split} swatches for {category!r} in {folder}: run the swatch extraction first")
     return np.stack([np.asarray(Image.open(f).convert("RGB")) for f in files])

@@ -73,3 +73,17 @@ def texture_loss(features: TextureFeatures, fake: torch.Tensor, real: torch.Tens
                    for f, r in zip(fake_feats, real_feats))
     fake_index, real_index = nearest_pairs(fake_feats, real_feats)
     return sum(sliced_wasserstein(f[fake_index], r[real_index], generator) for f, r in zip(fake_feats, real_feats))
+
+
+def colour_loss(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generator, pixels: int = 4096,
+                projections: int = 32) -> torch.Tensor:
+    """Sliced Wasserstein distance between the batch's pixel colours and the real batch's
+    ([B, 3, H, W] each), pooled: the category's colourways as a whole, not one average colour.
+    A direct colour signal from the first iteration, while the discriminator learns shape."""
+    def sample(x):
+        flat = x.permute(0, 2, 3, 1).reshape(-1, 3)  # [B*H*W, 3]
+        index = torch.randint(0, flat.shape[0], (pixels,), generator=generator).to(x.device)
+        return flat[index]
+
+    directions = F.normalize(torch.randn(3, projections, generator=generator), dim=0).to(fake.device)  # [3, P]
+    return F.mse_loss((sample(fake) @ directions).sort(0).values, (sample(real) @ directions).sort(0).values)

@@ -15,14 +15,15 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.paths import checkpoints_dir
-from models.pattern_gan.diffaug import diff_augment
-from models.pattern_gan.model import (DEFAULT_CONFIG, PERIODIC_PARTS, UPSAMPLE, Discriminator, Generator,
-                                      pattern_weights_path)
+from models.pattern_gan.diffaug import diff_augment, random_transpose
+from models.pattern_gan.generators import generator_build, generator_config
+from models.pattern_gan.model import PERIODIC_PARTS, UPSAMPLE, Discriminator, pattern_weights_path
+from models.pattern_gan.projected import ProjectedDiscriminator
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
-from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, texture_loss
+from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, colour_loss, texture_loss
 from models.runtime import model_device
-from models.weights_io import card_read, card_update, weights_load_into, weights_save
+from models.weights_io import card_read, card_update, weights_config, weights_load_into, weights_save
 
 TRAIN_DEFAULTS = {
     "iters": 1200,
@@ -39,6 +40,17 @@ TRAIN_DEFAULTS = {
     "texture_taps": list(TAPS),
     "texture_match": "nearest",  # texture_loss.py: "pooled" or "nearest"
     "init": "random",  # or "served": fine-tune the served generator (its discriminator starts afresh)
+    "discriminator": "dcgan",  # or "projected" (projected.py)
+    "mode_seeking": 0.0,  # MSGAN term: different latents must give different patterns
+    "colour_weight": 0.0,  # texture_loss.colour_loss: the batch's pixel colours against the real batch's
+    "colour_augment": True,  # DiffAugment's colour jitter (off: the discriminator judges colourways too)
+    "rotate90": False,  # show real and generated crops turned a quarter at random (axis-aligned setts)
+}
+# Structured (sett) generators: a pretrained-feature discriminator that judges colour, on
+# crops shown at the evaluation's scale (80 px from 100..115 px of a 128 px swatch: about 0.75).
+SETT_TRAIN = {
+    "discriminator": "projected", "crop": 80, "latent_cells": 5, "real_scale": [0.78, 0.9], "texture_weight": 0.0,
+    "mode_seeking": 1.0, "colour_weight": 10.0, "colour_augment": False, "rotate90": True, "batch_size": 16, "lr": 3e-4, "ema_start": 100,
 }
 
 
@@ -69,7 +81,16 @@ def _ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> N
             e.lerp_(p, 1 - decay)
 
 
-def generator_fit_variations(generator: Generator, samples: int = 4096, seed: int = 0) -> None:
+def mode_seeking_loss(fake: torch.Tensor, z_global: torch.Tensor) -> torch.Tensor:
+    """MSGAN (Mao et al., 2019): the first half of the batch against the second, the ratio of
+    image distance to latent distance is pushed up, so distinct latents cannot share one pattern."""
+    half = fake.shape[0] // 2
+    images = (fake[:half] - fake[half:2 * half]).abs().mean((1, 2, 3))
+    latents = (z_global[:half] - z_global[half:2 * half]).abs().mean(1)
+    return (1 / (images / latents + 1e-5)).mean()
+
+
+def generator_fit_variations(generator: torch.nn.Module, samples: int = 4096, seed: int = 0) -> None:
     """GANSpace-style: PCA of the mapped global latent w; the top 3 directions become sliders."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -83,8 +104,9 @@ def generator_fit_variations(generator: Generator, samples: int = 4096, seed: in
 
 
 def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_config: dict, threads: int,
-                  device: torch.device = torch.device("cpu"), log=print) -> Path:
-    """Train (or resume) one category's generator; exports its served weights at the end."""
+                  device: torch.device = torch.device("cpu"), max_seconds: float | None = None, log=print) -> Path:
+    """Train (or resume) one category's generator; exports its served weights at the end, or
+    once max_seconds have passed in this call (a time-budgeted run, e.g. on a lent GPU)."""
     torch.set_num_threads(threads)
     run_dir.mkdir(parents=True, exist_ok=True)
     last_path = run_dir / "last.pt"
@@ -98,10 +120,12 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     torch.manual_seed(train_config["seed"])
     # Modules move before the optimisers exist; random numbers stay on the CPU (resumable, and
     # the same on any device).
-    generator, discriminator = Generator(model_config).to(device), Discriminator().to(device)
+    generator = generator_build(model_config).to(device)
+    discriminator = (ProjectedDiscriminator() if train_config["discriminator"] == "projected" else Discriminator()).to(device)
     ema = copy.deepcopy(generator).requires_grad_(False)
     opt_g = torch.optim.Adam(generator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
-    opt_d = torch.optim.Adam(discriminator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
+    opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], train_config["lr"],
+                             betas=tuple(train_config["betas"]))
     start, elapsed = 0, 0.0
     sampler = torch.Generator().manual_seed(train_config["seed"])
     if state:
@@ -114,6 +138,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         start, elapsed = state["iteration"], state["elapsed_s"]
     elif train_config["init"] == "served":
         served = pattern_weights_path(category)
+        if weights_config(served).get("kind", "spatial") != model_config.get("kind", "spatial"):
+            raise ValueError(f"{category}: the served generator is of another kind; train it from random weights")
         weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS)
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
@@ -132,22 +158,34 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
                     "model_config": model_config, "train_config": train_config,
                     "swatches": int(swatches.shape[0])}, last_path)
 
+    def scores(images: torch.Tensor) -> list[torch.Tensor]:
+        """Per discriminator head, [B] each (the DCGAN discriminator has one)."""
+        out = discriminator(diff_augment(images, colour=train_config["colour_augment"]))
+        return out if isinstance(out, list) else [out]
+
     bar = tqdm(range(start, train_config["iters"]), desc=category, initial=start, total=train_config["iters"])
-    started = time.time()
+    started = called = time.time()
+    done = start
     for iteration in bar:
         z_local = torch.randn(batch, model_config["z_local"], cells, cells, generator=sampler).to(device)
         z_global = torch.randn(batch, model_config["z_global"], generator=sampler).to(device)
         oy, ox = torch.randint(0, rendered - crop + 1, (2,), generator=sampler).tolist()
         fake = generator(z_local, z_global)[:, :, oy:oy + crop, ox:ox + crop]  # [B, 3, 64, 64]
         real = real_batch(swatches, batch, crop, tuple(train_config["real_scale"]), sampler)
+        if train_config["rotate90"]:
+            real, fake = random_transpose(real, sampler), random_transpose(fake, sampler)
 
-        loss_d = (F.relu(1 - discriminator(diff_augment(real))).mean()
-                  + F.relu(1 + discriminator(diff_augment(fake.detach()))).mean())
+        loss_d = (sum(F.relu(1 - s).mean() for s in scores(real))
+                  + sum(F.relu(1 + s).mean() for s in scores(fake.detach())))
         opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         opt_d.step()
 
-        loss_g = -discriminator(diff_augment(fake)).mean()
+        loss_g = -sum(s.mean() for s in scores(fake))
+        if train_config["colour_weight"] > 0:
+            loss_g = loss_g + train_config["colour_weight"] * colour_loss(fake, real, sampler)
+        if train_config["mode_seeking"] > 0:
+            loss_g = loss_g + train_config["mode_seeking"] * mode_seeking_loss(fake, z_global)
         if features is not None:
             loss_texture = texture_loss(features, fake, real, sampler, train_config["texture_match"])
             loss_g = loss_g + train_config["texture_weight"] * loss_texture
@@ -156,11 +194,16 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         opt_g.step()
         _ema_update(ema, generator, 0.0 if iteration < train_config["ema_start"] else train_config["ema_decay"])
         bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}")
-        if (iteration + 1) % 200 == 0 or iteration + 1 == train_config["iters"]:
+        done = iteration + 1
+        out_of_time = max_seconds is not None and time.time() - called >= max_seconds
+        if done % 200 == 0 or done == train_config["iters"] or out_of_time:
             elapsed += time.time() - started
             started = time.time()
-            save(iteration + 1)
-            log(f"{category}: iteration {iteration + 1} loss_d {loss_d.item():.3f} loss_g {loss_g.item():.3f}")
+            save(done)
+            log(f"{category}: iteration {done} loss_d {loss_d.item():.3f} loss_g {loss_g.item():.3f}")
+        if out_of_time:
+            log(f"{category}: time budget of {max_seconds:.0f} s reached at iteration {done}")
+            break
 
     generator_fit_variations(ema)
     target = pattern_weights_path(category)
@@ -170,10 +213,16 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         model=f"pattern generator: {category}",
         data=swatches_description(category, int(swatches.shape[0])),
         config=model_config,
-        training=dict(train_config, time_s=round(elapsed), threads=threads, device=str(device)),
+        training=dict(train_config, iterations_done=done, time_s=round(elapsed), threads=threads,
+                      device=device_name(device)),
     )
     log(f"{category}: exported {target}")
     return target
+
+
+def device_name(device: torch.device) -> str:
+    """"cpu", or the GPU's model (the card says what trained it)."""
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else str(device)
 
 
 def cli_arguments(parser: argparse.ArgumentParser) -> None:
@@ -187,6 +236,9 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--texture-match", choices=["pooled", "nearest"], default=TRAIN_DEFAULTS["texture_match"],
                         help="compare the batch's texture statistics as a whole, or each pattern with its nearest "
                              "real crop")
+    parser.add_argument("--generator", choices=["auto", "spatial", "sett"], default="auto",
+                        help="sett: structured generator (woven and geometric categories); auto: sett where a "
+                             "category has a structured family, else spatial")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
 
@@ -203,11 +255,13 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             if not claimed:
                 log(f"{name}: another trainer holds it; skipped")
                 continue
+            model_config = generator_config(name, args.generator)
             train_config = dict(TRAIN_DEFAULTS, iters=args.iters, init=args.init, texture_weight=args.texture_weight,
                                 texture_match=args.texture_match)
+            if model_config.get("kind") == "sett":
+                train_config.update(SETT_TRAIN)
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
-                          model_config=dict(DEFAULT_CONFIG), threads=args.threads, device=torch.device(args.device),
-                          log=log)
+                          model_config=model_config, threads=args.threads, device=torch.device(args.device), log=log)
             trained.append(name)
     return trained
 

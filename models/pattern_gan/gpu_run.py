@@ -1,0 +1,188 @@
+"""One-shot training on a lent GPU machine: pack here, train there, promote here.
+
+The GPU machine has torch, torchvision, numpy, Pillow, opencv and safetensors, but no Django,
+no garment parser stack, no training data and no network. So the pack carries what training
+reads (the training swatches as JPEG, the ImageNet MobileNetV2 weights in half precision,
+the pure-Python packages the machine lacks) in one ignored folder that travels with the
+working tree:
+
+    python -m models.pattern_gan.gpu_run pack                  # here: .gpu-pack/ (about 35 MB)
+    bin/train-gpu --minutes 8                                  # there: every generator, one archive in $OUT
+    python -m models.pattern_gan.gpu_run unpack OUT/candidates.tar.gz   # here: .checkpoints/candidates
+    python manage.py evaluate_patterns --candidates .checkpoints/candidates
+
+`serve-check` (also run by bin/train-gpu) proves the served generators on the GPU: the same
+patterns as on the CPU within a tolerance, and milliseconds per pattern.
+"""
+import argparse
+import importlib.util
+import io
+import json
+import os
+import shutil
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models.paths import REPO_DIR, checkpoints_dir
+
+PACK_DIR = REPO_DIR / ".gpu-pack"
+# Pure-Python packages training imports that the GPU machine lacks.
+VENDORED = ("tqdm",)
+MOBILENET_FILE = "mobilenet_v2.pth"
+
+
+def pack_build(*, out_dir: Path, swatches_root: Path, quality: int = 85) -> dict:
+    """Write out_dir/{swatches/<category>/train/*.jpg, mobilenet_v2.pth, site/<package>}."""
+    from models.pretrained import imagenet_mobilenet_v2_path
+
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    counts = {}
+    for folder in sorted(p for p in swatches_root.iterdir() if (p / "train").is_dir()):
+        target = out_dir / "swatches" / folder.name / "train"
+        target.mkdir(parents=True)
+        files = sorted((folder / "train").glob("*.png"))
+        for path in files:
+            Image.open(path).convert("RGB").save(target / f"{path.stem}.jpg", quality=quality)
+        counts[folder.name] = len(files)
+    if not counts:
+        raise FileNotFoundError(f"no training swatches in {swatches_root}: run extract_swatches first")
+    # Half precision halves the file (the repository and the pack travel within 64 MiB);
+    # loading copies it into the float32 network.
+    state = torch.load(imagenet_mobilenet_v2_path(), map_location="cpu", weights_only=True)
+    torch.save({k: v.half() if v.is_floating_point() else v for k, v in state.items()}, out_dir / MOBILENET_FILE)
+    for name in VENDORED:
+        source = Path(importlib.util.find_spec(name).submodule_search_locations[0])
+        shutil.copytree(source, out_dir / "site" / name, ignore=shutil.ignore_patterns("__pycache__"))
+    size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
+    (out_dir / "pack.json").write_text(json.dumps({"swatches": counts, "bytes": size}, indent=2))
+    return {"swatches": counts, "bytes": size}
+
+
+def pack_environment(pack: Path) -> None:
+    """Point training at the pack: swatches and pretrained weights come from it."""
+    os.environ["AIFASHION_CHECKPOINT_DIR"] = str(pack)
+    os.environ["AIFASHION_MOBILENET_V2"] = str(pack / MOBILENET_FILE)
+    sys.path.insert(0, str(pack / "site"))
+
+
+def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, log=print) -> dict:
+    """Train every category in the pack, one after another, each given an equal share of
+    `minutes`; archive the candidate weights and cards into out/candidates.tar.gz."""
+    pack_environment(pack)
+    from models.pattern_gan.generators import generator_config
+    from models.pattern_gan.train import SETT_TRAIN, TRAIN_DEFAULTS, pattern_train
+
+    names = sorted(p.name for p in (pack / "swatches").iterdir())
+    work = out / "work"
+    os.environ["AIFASHION_WEIGHTS_DIR"] = str(work / "weights")
+    budget = minutes * 60 / len(names)
+    report = {"device": str(device), "minutes": minutes, "categories": {}}
+    for name in names:
+        model_config = generator_config(name, "auto")
+        train_config = dict(TRAIN_DEFAULTS, iters=1_000_000)  # the time budget ends the run
+        if model_config.get("kind") == "sett":
+            train_config.update(SETT_TRAIN)
+        started = time.time()
+        pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config, model_config=model_config,
+                      threads=torch.get_num_threads(), device=device, max_seconds=budget, log=log)
+        seconds = time.time() - started
+        iterations = torch.load(work / "runs" / name / "last.pt", map_location="cpu", weights_only=False)["iteration"]
+        report["categories"][name] = {"iterations": iterations, "seconds": round(seconds, 1),
+                                      "iterations_per_s": round(iterations / seconds, 2),
+                                      "kind": model_config.get("kind", "spatial")}
+        log(f"{name}: {iterations} iterations in {seconds:.0f} s ({iterations / seconds:.2f}/s)")
+    archive = out / "candidates.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(work / "weights" / "patterns", arcname="patterns")
+        report_bytes = json.dumps(report, indent=2).encode()
+        info = tarfile.TarInfo("gpu_report.json")
+        info.size = len(report_bytes)
+        tar.addfile(info, io.BytesIO(report_bytes))
+    shutil.rmtree(work)  # only a few files come back from the machine: the archive and the report
+    (out / "gpu_report.json").write_text(json.dumps(report, indent=2))
+    return report
+
+
+def archive_unpack(*, archive: Path, into: Path) -> list[str]:
+    """Extract a train_all archive into a candidates folder (into/patterns/...)."""
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return sorted(p.stem for p in (into / "patterns").glob("*.safetensors"))
+
+
+@torch.inference_mode()
+def serve_check(*, device: torch.device, size: int = 512, repeats: int = 5, log=print) -> dict:
+    """Render each served generator's patterns on `device` and on the CPU: the largest pixel
+    difference and milliseconds per pattern on each."""
+    from models.pattern_gan.generators import generator_build
+    from models.pattern_gan.model import pattern_weights_dir
+    from models.pattern_gan.sample import PatternSpec, pattern_render
+    from models.weights_io import weights_config, weights_load_into
+
+    result = {}
+    for path in sorted(pattern_weights_dir().glob("*.safetensors")):
+        renders, ms = {}, {}
+        for where in (torch.device("cpu"), device):
+            generator = generator_build(weights_config(path))
+            weights_load_into(module=generator, path=path)
+            generator = generator.eval().to(where)
+            spec = PatternSpec(category=path.stem, seed=1, size=size)
+            renders[where.type] = pattern_render(spec, generator)
+            if where.type == "cuda":
+                torch.cuda.synchronize()
+            started = time.perf_counter()
+            for _ in range(repeats):
+                pattern_render(spec, generator)
+            if where.type == "cuda":
+                torch.cuda.synchronize()
+            ms[where.type] = round((time.perf_counter() - started) / repeats * 1000, 1)
+        difference = int(np.abs(renders["cpu"].astype(int) - renders[device.type].astype(int)).max())
+        result[path.stem] = {"max_pixel_difference": difference, "ms_per_pattern": ms}
+        log(f"{path.stem:12s} {size} px: max pixel difference {difference}, ms " + ", ".join(f"{k} {v}" for k, v in ms.items()))
+    return result
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    pack = commands.add_parser("pack", help="here: what training needs, into one folder")
+    pack.add_argument("--out", type=Path, default=PACK_DIR)
+    pack.add_argument("--swatches", type=Path, default=checkpoints_dir() / "swatches")
+    train = commands.add_parser("train", help="there: every generator within --minutes, one archive into --out")
+    train.add_argument("--pack", type=Path, default=PACK_DIR)
+    train.add_argument("--out", type=Path, required=True)
+    train.add_argument("--minutes", type=float, default=8.0)
+    train.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    unpack = commands.add_parser("unpack", help="here: the archive into a candidates folder")
+    unpack.add_argument("archive", type=Path)
+    unpack.add_argument("--into", type=Path, default=checkpoints_dir() / "candidates")
+    check = commands.add_parser("serve-check", help="served generators on --device against the CPU")
+    check.add_argument("--device", default="cuda")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "pack":
+            print(json.dumps(pack_build(out_dir=args.out, swatches_root=args.swatches)))
+        elif args.command == "train":
+            if not (args.pack / "swatches").is_dir():
+                raise FileNotFoundError(f"no pack at {args.pack}: run `python -m models.pattern_gan.gpu_run pack` first")
+            args.out.mkdir(parents=True, exist_ok=True)
+            print(json.dumps(train_all(pack=args.pack, out=args.out, minutes=args.minutes,
+                                       device=torch.device(args.device))))
+        elif args.command == "unpack":
+            print(json.dumps({"candidates": archive_unpack(archive=args.archive, into=args.into)}))
+        else:
+            # Progress to stderr: stdout is the JSON result alone.
+            print(json.dumps(serve_check(device=torch.device(args.device), log=lambda line: print(line, file=sys.stderr))))
+    except (FileNotFoundError, ValueError) as error:
+        parser.error(str(error))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""A discriminator that learns fast on small data: Projected GAN (Sauer et al., 2021).
+
+Real and generated crops are seen through frozen ImageNet MobileNetV2 features at three
+depths (strides 4, 8, 16: yarn and edges, bands, motifs). Each depth's channels are mixed
+by a fixed random 1x1 projection (the paper's cross-channel mixing: no single pretrained
+feature can dominate), and a small trainable head per depth scores the mixed features.
+Only the heads learn, so a few hundred swatches and a CPU budget are enough to give the
+generator a useful signal from the first iterations.
+"""
+import torch
+import torch.nn as nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+from models.pretrained import imagenet_mobilenet_v2_state
+
+TAPS = (3, 6, 13)  # MobileNetV2 stages: strides 4, 8, 16; channels 24, 32, 96
+TAP_CHANNELS = {3: 24, 6: 32, 13: 96}
+MEAN = torch.tensor([0.485, 0.456, 0.406])[None, :, None, None]
+STD = torch.tensor([0.229, 0.224, 0.225])[None, :, None, None]
+
+
+class ProjectedDiscriminator(nn.Module):
+    def __init__(self, mixed: int = 64, seed: int = 0):
+        super().__init__()
+        import torchvision
+
+        net = torchvision.models.mobilenet_v2()
+        net.load_state_dict(imagenet_mobilenet_v2_state())
+        self.stages = net.features[: max(TAPS) + 1].eval().requires_grad_(False)
+        rng = torch.Generator().manual_seed(seed)
+        # Fixed random mixing, not trained (a buffer, so it travels with the checkpoint).
+        for tap in TAPS:
+            self.register_buffer(f"mix_{tap}", torch.randn(mixed, TAP_CHANNELS[tap], generator=rng) / TAP_CHANNELS[tap] ** 0.5)
+        self.heads = nn.ModuleList(nn.Sequential(
+            spectral_norm(nn.Conv2d(mixed, mixed, 3, padding=1)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(mixed, 1, 1))) for _ in TAPS)
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        self.stages.eval()  # frozen BatchNorm statistics, whatever the mode
+        return self
+
+    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """x: [B, 3, H, W] in -1..1 -> one score per depth, each [B]."""
+        x = ((x + 1) / 2 - MEAN.to(x.device)) / STD.to(x.device)
+        scores = []
+        for index, stage in enumerate(self.stages):
+            x = stage(x)
+            if index in TAPS:
+                mixed = torch.einsum("oc,bchw->bohw", getattr(self, f"mix_{index}"), x)
+                scores.append(self.heads[len(scores)](mixed).flatten(1).mean(1))
+        return scores

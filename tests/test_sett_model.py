@@ -1,0 +1,90 @@
+"""The structured (sett) generators: every renderer parameter is trained, tiles are whole
+repeats, and the projected discriminator trains only its heads."""
+import math
+
+import pytest
+import torch
+
+from models.pattern_gan.diffaug import random_transpose
+from models.pattern_gan.generators import generator_build, generator_config
+from models.pattern_gan.model import Generator
+from models.pattern_gan.projected import TAPS, ProjectedDiscriminator
+from models.pattern_gan.sett import FAMILIES, SettGenerator, sett_config
+from models.pattern_gan.texture_loss import colour_loss
+
+
+def _generator(category: str) -> SettGenerator:
+    torch.manual_seed(0)
+    generator = SettGenerator(sett_config(category))
+    with torch.no_grad():
+        generator.head.weight.mul_(4)  # contrast, as once trained
+    return generator
+
+
+@pytest.mark.parametrize("category", sorted(FAMILIES))
+def test_gradient_reaches_every_sett_parameter(category):
+    generator = _generator(category)
+    out = generator(torch.randn(4, 1, 4, 4), torch.randn(4, generator.config["z_global"]))
+    assert out.shape == (4, 3, 64, 64) and out.abs().max() <= 1
+    # A loss that depends on every pixel's colour (a plain mean can cancel out).
+    (out * torch.randn_like(out)).sum().backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in generator.parameters())
+    rows = generator.head.weight.grad.abs().sum(1)  # one row per renderer parameter
+    start = 0
+    for name, size in generator.layout.items():
+        assert (rows[start:start + size] > 0).all(), f"{category}: no gradient reaches {name}"
+        start += size
+
+
+@pytest.mark.parametrize("category", sorted(FAMILIES))
+def test_a_tile_is_a_whole_number_of_repeats_so_it_repeats_exactly(category):
+    generator = _generator(category)
+    low, high = generator.config["repeat_px"]
+    period = 32 if low < 32 < high else 64
+    start = list(generator.layout).index("repeat")
+    offset = sum(list(generator.layout.values())[:start])
+    with torch.no_grad():  # pin the repeat to `period` px: 128 px then hold whole repeats
+        generator.head.weight[offset].zero_()
+        share = math.log(period / low) / math.log(high / low)
+        generator.head.bias[offset] = math.log(share / (1 - share))
+        tile = generator.synthesise(torch.zeros(2, 1, 8, 8), generator.map(torch.randn(2, generator.config["z_global"])))
+    assert tile.shape == (2, 3, 128, 128)
+    for dim in (2, 3):
+        torch.testing.assert_close(tile.roll(period, dims=dim), tile, atol=1e-4, rtol=0)
+    assert tile.std() > 0.05  # a pattern, not a flat field
+
+
+def test_generator_config_picks_structured_generators_where_a_family_exists():
+    assert isinstance(generator_build(generator_config("tartan", "auto")), SettGenerator)
+    assert isinstance(generator_build(generator_config("floral", "auto")), Generator)
+    assert isinstance(generator_build(generator_config("tartan", "spatial")), Generator)
+    with pytest.raises(ValueError, match="no structured family"):
+        generator_config("floral", "sett")
+
+
+def test_projected_discriminator_scores_three_depths_and_trains_only_its_heads():
+    discriminator = ProjectedDiscriminator()
+    x = torch.rand(2, 3, 80, 80, requires_grad=True)
+    scores = discriminator(x * 2 - 1)
+    assert len(scores) == len(TAPS) and all(s.shape == (2,) for s in scores)
+    sum(s.sum() for s in scores).backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0  # the generator learns through it
+    assert not any(p.requires_grad for p in discriminator.stages.parameters())
+    assert all(p.grad is not None for p in discriminator.heads.parameters())
+    discriminator.train()
+    assert not discriminator.stages.training  # frozen BatchNorm statistics
+
+
+def test_colour_loss_is_small_for_the_same_colours_and_grows_with_a_colour_shift():
+    real = torch.rand(4, 3, 32, 32) * 2 - 1
+    same = colour_loss(real.roll(1, 0), real, torch.Generator().manual_seed(0))  # same pixels, other order
+    shifted = colour_loss((real + 0.3).clamp(-1, 1), real, torch.Generator().manual_seed(0))
+    assert same.item() * 10 < shifted.item()
+
+
+def test_random_transpose_turns_about_half_the_crops():
+    x = torch.arange(8 * 3 * 4 * 4, dtype=torch.float32).view(8, 3, 4, 4)
+    y = random_transpose(x, torch.Generator().manual_seed(0))
+    turned = [not torch.equal(a, b) and torch.equal(a.transpose(1, 2), b) for a, b in zip(x, y)]
+    kept = [torch.equal(a, b) for a, b in zip(x, y)]
+    assert all(t or k for t, k in zip(turned, kept)) and 0 < sum(turned) < 8
