@@ -3,7 +3,7 @@ import numpy as np
 
 from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
 from models.garment_parser.groups import default_groups
-from models.pattern_gan.swatches import garment_crops, parser_fabric_mask
+from models.pattern_gan.swatches import Cut, category_target_period, garment_boxes, parser_fabric_mask, rescaled_box
 
 
 def test_crops_come_only_from_the_fabric_mask():
@@ -12,10 +12,29 @@ def test_crops_come_only_from_the_fabric_mask():
     rgb[:, 150:] = 0  # the right half is black
     fabric = np.zeros((200, 300), dtype=bool)
     fabric[:, :150] = True
-    crops = garment_crops(rgb, 4, fabric)
-    assert len(crops) >= 1
-    assert all(crop.mean() > 60 for crop in crops)  # none reaches into the black half
-    assert garment_crops(rgb, 4, np.zeros_like(fabric)) == []
+    boxes = garment_boxes(rgb, 4, fabric)
+    assert len(boxes) >= 1
+    assert all(rgb[y:y + s, x:x + s].mean() > 60 for y, x, s in boxes)  # none reaches into the black half
+    assert garment_boxes(rgb, 4, np.zeros_like(fabric)) == []
+
+
+def test_a_crop_is_recut_so_its_period_spans_the_target_inside_image_and_fabric():
+    cut = Cut(image=0, y=100, x=100, side=64, period=8.0, name="a.png", split="train")
+    # 8 px repeats in the source; 32 px wanted in a 128 px swatch: a 32 px box, same centre.
+    assert rescaled_box(cut, 32.0, (400, 400), None) == (116, 116, 32)
+    # 128 px wanted (period 32 -> 32 in a 128 swatch at 4x the crop): clipped to the image.
+    big = Cut(image=0, y=0, x=0, side=64, period=64.0, name="b.png", split="train")
+    assert rescaled_box(big, 32.0, (200, 150), None)[2] == 150
+    # Outside the fabric the larger box is refused; the original box always fits.
+    fabric = np.zeros((400, 400), dtype=bool)
+    fabric[100:164, 100:164] = True
+    assert rescaled_box(Cut(0, 100, 100, 64, 32.0, "c.png", "train"), 16.0, (400, 400), fabric) == (100, 100, 64)
+
+
+def test_categories_without_a_clear_repeat_keep_their_scale():
+    assert category_target_period([None, None, 20.0]) is None
+    assert category_target_period([10.0, 24.0, 30.0, None]) == 24.0
+    assert category_target_period([100.0, 90.0]) == 40.0  # at least three repeats per swatch
 
 
 def test_parser_mask_is_the_largest_garment_of_a_photo():

@@ -71,7 +71,9 @@ def mean_pairwise_cosine_distance(features: torch.Tensor) -> float:
     return float(1 - (sim.sum() - n) / (n * (n - 1)))
 
 
-def category_classifier(features: torch.Tensor, labels: torch.Tensor, classes: int, steps: int = 400) -> torch.nn.Module:
+def category_classifier(features: torch.Tensor, labels: torch.Tensor, classes: int, steps: int = 400):
+    """A linear classifier on standardised features -> a function from features [N, F] to
+    class scores [N, classes]."""
     torch.manual_seed(0)
     mean, std = features.mean(0), features.std(0) + 1e-6
     linear = torch.nn.Linear(features.shape[1], classes)
@@ -82,7 +84,7 @@ def category_classifier(features: torch.Tensor, labels: torch.Tensor, classes: i
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-    return lambda f: linear((f - mean) / std).argmax(1)
+    return lambda f: linear((f - mean) / std).detach()
 
 
 def generated_samples(generator: Generator, category: str, count: int, size: int = EVAL_PX,
@@ -148,7 +150,8 @@ class PatternJudge:
             feats = torch.cat([imagenet_features(self.feature_net, real), imagenet_features(self.feature_net, flipped)])
             train_feats.append(feats)
             train_labels.append(torch.full((len(feats),), index))
-        self.classify = category_classifier(torch.cat(train_feats), torch.cat(train_labels), len(self.names))
+        scores = category_classifier(torch.cat(train_feats), torch.cat(train_labels), len(self.names))
+        self.classify = lambda features: scores(features).argmax(1)
 
     def metrics(self, name: str, generator: Generator, samples: int, checkpoint: Path | None = None) -> dict:
         index = self.names.index(name)

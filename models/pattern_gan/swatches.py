@@ -9,12 +9,18 @@ fingercamera and dtd images are close-ups: crops are taken anywhere.
 The split into train/validation is by source image (fixed seed), so no validation swatch
 shares a photo with a training swatch.
 
+Swatches v2 (SWATCH_SETTINGS): light is flattened before cropping and each crop's repeat
+period measured (swatch_prep.py); categories whose crops repeat are re-cut to one motif
+size; a classifier trained on the other half of the swatches rejects crops it cannot place
+in their category (swatch_screen.py); sheets/<category>.png shows kept and rejected swatches.
+
     python -m models.pattern_gan.swatches
 """
 import argparse
 import hashlib
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -23,10 +29,23 @@ from PIL import Image
 from tqdm import tqdm
 
 from models.paths import checkpoints_dir, data_dir
+from models.pattern_gan.swatch_prep import LIGHT_SIGMA_SHARE, MIN_PERIOD_STRENGTH, illumination_flatten, repeat_period
 from models.pattern_gan.taxonomy import categories
 
 SWATCH_PX = 128
 VAL_SHARE = 0.15
+TARGET_PERIOD = (16.0, 40.0)  # px of a swatch: at least three repeats of a motif in every swatch
+PERIODIC_SHARE = 0.5  # a category is rescaled when at least this share of its crops repeats clearly
+SWATCH_SETTINGS = {
+    "version": 2,
+    "swatch_px": SWATCH_PX,
+    "light_flattened": f"large-scale luminance divided out (Gaussian sigma {LIGHT_SIGMA_SHARE:.2f} of the short side, "
+                       "inside the garment mask)",
+    "period": f"autocorrelation along each axis (strength >= {MIN_PERIOD_STRENGTH}); categories where half the crops "
+              f"repeat clearly are re-cut so the period spans the category median, kept within {TARGET_PERIOD} px",
+    "screen": "a linear classifier on MobileNetV2 features, cross-fitted over 2 folds by source image, rejects crops "
+              "it cannot assign to their category (at most a third of a category)",
+}
 
 
 def swatches_dir() -> Path:
@@ -81,9 +100,9 @@ CROP_SIDES = (0.3, 0.22)  # of the photo's short side; the smaller one fits narr
 MAX_OUTSIDE = 0.1  # share of a crop allowed outside the fabric mask (mask edges are soft)
 
 
-def garment_crops(rgb: np.ndarray, per_image: int, fabric: np.ndarray) -> list[np.ndarray]:
-    """Crops inside `fabric` ([H, W] bool) of a whole-garment photo, sharpest first;
-    smaller crops only where the larger ones do not yield `per_image`."""
+def garment_boxes(rgb: np.ndarray, per_image: int, fabric: np.ndarray) -> list[tuple[int, int, int]]:
+    """Square boxes (y, x, side) inside `fabric` ([H, W] bool) of a whole-garment photo,
+    sharpest first; smaller boxes only where the larger ones do not yield `per_image`."""
     h, w = rgb.shape[:2]
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     chosen = []  # (y, x, side)
@@ -102,57 +121,138 @@ def garment_crops(rgb: np.ndarray, per_image: int, fabric: np.ndarray) -> list[n
             # Overlap at most half a crop with the crops already taken.
             if all(abs(y - cy) >= max(side, s) // 2 or abs(x - cx) >= max(side, s) // 2 for cy, cx, s in chosen):
                 chosen.append((y, x, side))
-    return [rgb[y:y + side, x:x + side] for y, x, side in chosen]
+    return chosen
 
 
-def closeup_crops(rgb: np.ndarray, per_image: int, rng: np.random.Generator) -> list[np.ndarray]:
+def closeup_boxes(rgb: np.ndarray, per_image: int, rng: np.random.Generator) -> list[tuple[int, int, int]]:
     h, w = rgb.shape[:2]
-    crops = []
+    boxes = []
     for _ in range(per_image):
         side = int(rng.uniform(0.45, 0.75) * min(h, w))
-        y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
-        crops.append(rgb[y:y + side, x:x + side])
-    return crops
+        boxes.append((int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1)), side))
+    return boxes
+
+
+def _digest(path: Path) -> bytes:
+    return hashlib.sha256(str(path.relative_to(data_dir())).encode()).digest()
 
 
 def _is_validation(path: Path) -> bool:
-    digest = hashlib.sha256(str(path.relative_to(data_dir())).encode()).digest()
-    return digest[0] / 256 < VAL_SHARE
+    return _digest(path)[0] / 256 < VAL_SHARE
 
 
-def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0, use_parser: bool = True) -> dict:
-    """Write out_dir/<category>/{train,val}/<source>_<image>_<k>.png; returns counts."""
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
+@dataclass
+class Cut:
+    """A box in a (flattened) source image, before it becomes a swatch."""
+    image: int  # index into the category's images
+    y: int
+    x: int
+    side: int
+    period: float | None  # source px, where the crop repeats clearly
+    name: str
+    split: str
+
+
+def rescaled_box(cut: Cut, target: float, shape: tuple[int, int], fabric: np.ndarray | None) -> tuple[int, int, int]:
+    """The box re-cut around its centre so that its period spans `target` of SWATCH_PX
+    pixels: as large as that asks, but inside the image and (for garments) the fabric."""
+    h, w = shape
+    cy, cx = cut.y + cut.side / 2, cut.x + cut.side / 2
+    wanted = int(round(SWATCH_PX * cut.period / target))
+    for side in np.linspace(wanted, cut.side, 6).round().astype(int):
+        side = int(min(side, h, w))
+        y = int(np.clip(round(cy - side / 2), 0, h - side))
+        x = int(np.clip(round(cx - side / 2), 0, w - side))
+        if fabric is None or (~fabric[y:y + side, x:x + side]).mean() <= MAX_OUTSIDE:
+            return y, x, side
+    return cut.y, cut.x, cut.side
+
+
+def category_target_period(periods: list[float | None]) -> float | None:
+    """The motif size (px of a SWATCH_PX swatch) a category's swatches are rescaled to: the
+    median of its crops' periods, within TARGET_PERIOD; None where most crops have no clear
+    repeat (organic prints keep their scale)."""
+    found = [p for p in periods if p is not None]
+    if len(found) < PERIODIC_SHARE * max(len(periods), 1):
+        return None
+    return float(np.clip(np.median(found), *TARGET_PERIOD))
+
+
+def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0, use_parser: bool = True,
+                     screen: bool = True) -> dict:
+    """Write out_dir/<category>/{train,val}/<source>_<image>_<k>.png (and rejected/ where the
+    screen rejects), plus out_dir/sheets/<category>.png; returns counts."""
     from models.garment_parser.model import parser_weights_path
 
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
     use_parser = use_parser and parser_weights_path().exists()
     rng = np.random.default_rng(seed)
     counts = {}
     for category, sources in sorted(categories().items()):
         counts[category] = {"train": 0, "val": 0, "images": 0, "parser_masked": 0}
+        images, fabrics, cuts = [], [], []
         for source in sources:
             folder = data_dir() / "patterns" / source
             for path in tqdm(sorted(folder.glob("*.jpg")), desc=f"{category} <- {source}", leave=False):
                 rgb = np.asarray(Image.open(path).convert("RGB"))
+                fabric = None
                 if source.startswith("fashion-texture"):
                     fabric = parser_fabric_mask(rgb) if use_parser else None
                     counts[category]["parser_masked"] += fabric is not None
                     fabric = heuristic_fabric_mask(rgb) if fabric is None else fabric
-                    crops = garment_crops(rgb, per_image, fabric)
+                    boxes = garment_boxes(rgb, per_image, fabric)
                 else:
-                    crops = closeup_crops(rgb, per_image, rng)
+                    boxes = closeup_boxes(rgb, per_image, rng)
+                flat = illumination_flatten(rgb, fabric)
+                grey = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
                 split = "val" if _is_validation(path) else "train"
-                target = out_dir / category / split
-                target.mkdir(parents=True, exist_ok=True)
-                for k, crop in enumerate(crops):
-                    swatch = cv2.resize(crop, (SWATCH_PX, SWATCH_PX), interpolation=cv2.INTER_AREA)
-                    name = f"{source.replace('/', '-')}_{path.stem}_{k}.png"
-                    Image.fromarray(swatch).save(target / name)
-                counts[category][split] += len(crops)
+                for k, (y, x, side) in enumerate(boxes):
+                    period, _ = repeat_period(grey[y:y + side, x:x + side])
+                    cuts.append(Cut(len(images), y, x, side, period, f"{source.replace('/', '-')}_{path.stem}_{k}.png",
+                                    split))
+                images.append(flat)
+                fabrics.append(fabric)
                 counts[category]["images"] += 1
-    (out_dir / "counts.json").write_text(json.dumps(counts, indent=2))
+        # Periods in swatch pixels, as each crop would show them unscaled.
+        target = category_target_period([c.period and c.period * SWATCH_PX / c.side for c in cuts])
+        counts[category]["target_period_px"] = target and round(target, 1)
+        for cut in cuts:
+            flat = images[cut.image]
+            y, x, side = (rescaled_box(cut, target, flat.shape[:2], fabrics[cut.image])
+                          if target and cut.period else (cut.y, cut.x, cut.side))
+            swatch = cv2.resize(flat[y:y + side, x:x + side], (SWATCH_PX, SWATCH_PX), interpolation=cv2.INTER_AREA)
+            target_dir = out_dir / category / cut.split
+            target_dir.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(swatch).save(target_dir / cut.name)
+            counts[category][cut.split] += 1
+    if screen:
+        from models.pattern_gan.swatch_screen import swatches_screen
+
+        for category, rejected in swatches_screen(out_dir).items():
+            counts[category]["rejected"] = rejected
+            for split in ("train", "val"):
+                counts[category][split] = len(list((out_dir / category / split).glob("*.png")))
+    (out_dir / "sheets").mkdir()
+    for category in counts:
+        swatches_sheet(out_dir, category).save(out_dir / "sheets" / f"{category}.png")
+    (out_dir / "counts.json").write_text(json.dumps({"settings": SWATCH_SETTINGS, "categories": counts}, indent=2))
     return counts
+
+
+def swatches_sheet(out_dir: Path, category: str, columns: int = 16, px: int = 64) -> Image.Image:
+    """Kept training swatches above, rejected ones below a red rule: the data at a glance."""
+    kept = sorted((out_dir / category / "train").glob("*.png"))[: columns * 6]
+    rejected = sorted((out_dir / category / "rejected").glob("*/*.png"))[: columns * 3]
+    rows = lambda n: -(-n // columns)  # noqa: E731
+    sheet = Image.new("RGB", (columns * px, (rows(len(kept)) + rows(len(rejected))) * px + 6), "white")
+    for k, path in enumerate(kept):
+        sheet.paste(Image.open(path).resize((px, px)), ((k % columns) * px, (k // columns) * px))
+    top = rows(len(kept)) * px
+    sheet.paste((220, 0, 0), (0, top, columns * px, top + 6))
+    for k, path in enumerate(rejected):
+        sheet.paste(Image.open(path).resize((px, px)), ((k % columns) * px, top + 6 + (k // columns) * px))
+    return sheet
 
 
 def swatches_load(category: str, split: str, root: Path | None = None) -> np.ndarray:
@@ -169,15 +269,18 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=swatches_dir())
     parser.add_argument("--per-image", type=int, default=4)
     parser.add_argument("--heuristic", action="store_true", help="mask garments by colour rules, not the parser")
+    parser.add_argument("--no-screen", action="store_true", help="keep crops the classifier cannot place")
     args = parser.parse_args(argv)
-    counts = swatches_extract(out_dir=args.out, per_image=args.per_image, use_parser=not args.heuristic)
+    counts = swatches_extract(out_dir=args.out, per_image=args.per_image, use_parser=not args.heuristic,
+                              screen=not args.no_screen)
     for line in counts_report(counts):
         print(line)
 
 
 def counts_report(counts: dict) -> list[str]:
     return [f"{category:12s} images {c['images']:4d}  train {c['train']:4d}  val {c['val']:4d}  "
-            f"parser-masked {c['parser_masked']:4d}" for category, c in counts.items()]
+            f"rejected {c.get('rejected', 0):4d}  parser-masked {c['parser_masked']:4d}  "
+            f"motif period {c['target_period_px'] or 'as photographed'}" for category, c in counts.items()]
 
 
 if __name__ == "__main__":
