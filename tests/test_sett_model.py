@@ -88,3 +88,12 @@ def test_random_transpose_turns_about_half_the_crops():
     turned = [not torch.equal(a, b) and torch.equal(a.transpose(1, 2), b) for a, b in zip(x, y)]
     kept = [torch.equal(a, b) for a, b in zip(x, y)]
     assert all(t or k for t, k in zip(turned, kept)) and 0 < sum(turned) < 8
+
+
+def test_large_sett_patterns_are_one_512_px_tile_repeated_exactly():
+    from models.pattern_gan.sample import PatternSpec, pattern_render
+
+    generator = _generator("tartan").eval().requires_grad_(False)
+    big = pattern_render(PatternSpec(category="tartan", seed=5, size=1024), generator)
+    tile = pattern_render(PatternSpec(category="tartan", seed=5, size=512), generator)
+    assert (big[:512, :512] == tile).all() and (big[512:, 512:] == tile).all()

@@ -88,10 +88,10 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
     return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
 
 
-def native_layout(size: int, scale: float) -> tuple[int, int]:
+def native_layout(size: int, scale: float, max_native: int = MAX_NATIVE) -> tuple[int, int]:
     """-> (native tile side n, repeats r) with n a multiple of 16 and n * r close to size / scale."""
     period = size / scale
-    repeats = max(1, math.ceil(period / MAX_NATIVE))
+    repeats = max(1, math.ceil(period / max_native))
     native = max(UPSAMPLE, round(period / repeats / UPSAMPLE) * UPSAMPLE)
     return native, repeats
 
@@ -100,8 +100,8 @@ def periodic_resample(tile: torch.Tensor, size: int, period: int) -> torch.Tenso
     """Sample a periodic tile [1, 3, n, n] onto a size x size grid whose side spans `period`
     native pixels (a multiple of n), wrapping around, so the result is itself seamless."""
     n = tile.shape[-1]
-    if period == n == size:
-        return tile
+    if period == size and size % n == 0:
+        return tile.repeat(1, 1, size // n, size // n)  # whole tiles at native scale: exact and fast
     padded = F.pad(tile, (2, 2, 2, 2), mode="circular")
     u = ((torch.arange(size, dtype=torch.float64, device=tile.device) + 0.5) * period / size - 0.5) % n  # [size]
     coords = ((u + 2.5) / (n + 4) * 2 - 1).float()
@@ -114,7 +114,7 @@ def pattern_render(spec: PatternSpec, generator: Generator | None = None) -> np.
     """-> [size, size, 3] uint8 RGB, from the served generator of spec.category unless another is given."""
     spec.validate()
     generator = generator or generator_load(spec.category)
-    native, repeats = native_layout(spec.size, spec.scale)
+    native, repeats = native_layout(spec.size, spec.scale, getattr(generator, "max_native", MAX_NATIVE))
     cells = native // UPSAMPLE
     z_local, z_global = seed_latents(generator, spec.seed, cells)
     if spec.seed_b is not None and spec.mix > 0:

@@ -90,6 +90,9 @@ def soft_square(x: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:
 class SettGenerator(nn.Module):
     """z_global -> w -> sett parameters -> tile. synthesise(z_local [B, 1, h, w], w) -> [B, 3, 16h, 16w]."""
 
+    # A sett is a repeat: sampling renders at most a 512 px tile and repeats it for larger outputs.
+    max_native = 512
+
     def __init__(self, config: dict):
         super().__init__()
         self.config = dict(config)
@@ -164,7 +167,8 @@ class SettGenerator(nn.Module):
         y = (torch.arange(rows, dtype=w.dtype, device=w.device) + 0.5) / rows
         u = x[None, None, :] * rx[:, None, None] + p["phase"][:, 0, None, None]  # [B, 1, W] repeat units
         v = y[None, :, None] * ry[:, None, None] + p["phase"][:, -1, None, None]  # [B, H, 1]
-        u, v = u.expand(-1, rows, cols), v.expand(-1, rows, cols)  # [B, H, W]
+        # u varies along x only and v along y only: a sett is computed once per column or row
+        # and broadcast, which keeps a 2048 px tile fast; only crossings are 2D.
         softness = self.config["edge_px"] * rx / cols  # one edge_px in repeat units
         family = self.config["family"]
         if family == "weave":
