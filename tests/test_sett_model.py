@@ -40,7 +40,7 @@ def test_gradient_reaches_every_sett_parameter(category):
 def test_a_tile_is_a_whole_number_of_repeats_so_it_repeats_exactly(category):
     generator = _generator(category)
     low, high = generator.config["repeat_px"]
-    period = 32 if low < 32 < high else 64
+    period = next(p for p in (8, 16, 32, 64) if low < p < high)  # divides the 128 px tile
     start = list(generator.layout).index("repeat")
     offset = sum(list(generator.layout.values())[:start])
     with torch.no_grad():  # pin the repeat to `period` px: 128 px then hold whole repeats
@@ -51,7 +51,7 @@ def test_a_tile_is_a_whole_number_of_repeats_so_it_repeats_exactly(category):
     assert tile.shape == (2, 3, 128, 128)
     for dim in (2, 3):
         torch.testing.assert_close(tile.roll(period, dims=dim), tile, atol=1e-4, rtol=0)
-    assert tile.std() > 0.05  # a pattern, not a flat field
+    assert tile.std() > 0.02  # a pattern, not a flat field
 
 
 def test_generator_config_picks_structured_generators_where_a_family_exists():

@@ -52,6 +52,9 @@ FAMILIES = {
     "herringbone": {"family": "weave", "weaves": ["herringbone4", "herringbone8"], "repeat_px": [8, 48]},
     "houndstooth": {"family": "weave", "weaves": ["twill"], "repeat_px": [8, 48], "threads": 8, "symmetric": True},
     "zigzag": {"family": "chevron", "repeat_px": [12, 96]},
+    # A solid is one colour woven plain or twill: its texture is the yarn's (no bands).
+    "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
+              "palette": 1, "bands": 0},
     "argyle": {"family": "argyle", "repeat_px": [24, 128]},
 }
 SETT_DEFAULTS = {
@@ -105,7 +108,7 @@ class SettGenerator(nn.Module):
         # nothing it does not take: every output of the network is trained).
         warp_only = c.get("weaves") == ["warp"]  # a stripe varies across one direction only
         self.layout = {"palette": k * 3, "phase": 1 if warp_only else 2, "repeat": 1, "grain": 1}
-        if c["family"] in ("weave", "chevron"):
+        if c["family"] in ("weave", "chevron") and bands:
             self.layout.update(warp_colour=bands * k, warp_width=bands)
         if c["family"] == "weave":
             self.layout["relief"] = 1
@@ -183,7 +186,10 @@ class SettGenerator(nn.Module):
         return image.clamp(-1, 1)
 
     def _colours(self, p: dict, side: str, position: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:
-        """The sett of `side` (warp or weft) at positions [B, H, W] -> RGB [B, 3, H, W]."""
+        """The sett of `side` (warp or weft) at positions [B, H, W] -> RGB [B, 3, H, W]
+        (a sett of no bands is the palette's one colour)."""
+        if f"{side}_colour" not in p:
+            return p["palette"][:, 0, :, None, None]
         widths = p[f"{side}_width"]
         starts = torch.cumsum(widths, 1) - widths
         membership = soft_bands(position, starts, widths, softness)  # [B, K, H, W]
