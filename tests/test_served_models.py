@@ -6,8 +6,10 @@ import pytest
 from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
 from models.garment_parser.groups import default_groups
 from models.garment_parser.model import parser_weights_path
+from models.pattern_gan.evaluate import flat_samples
 from models.pattern_gan.model import pattern_weights_path
-from models.pattern_gan.sample import PatternSpec, pattern_render
+from models.pattern_gan.sample import PatternSpec, generator_load, pattern_render
+from models.pattern_gan.sett import FAMILIES, SettGenerator
 from models.pattern_gan.taxonomy import category_names
 from models.weights_io import card_read
 from tryon.services import photo_segment
@@ -28,6 +30,21 @@ def test_each_category_has_small_weights_and_renders_seamless_tiles(category):
             wrap = np.abs(x.take(0, axis=axis) - x.take(-1, axis=axis)).mean()
             assert wrap <= steps.max()
     assert not np.array_equal(tiles[0], tiles[1])
+
+
+@pytest.mark.parametrize("category", sorted(set(FAMILIES) - {"solid"}))
+def test_structured_generators_draw_no_flat_field_in_1000_seeds(category):
+    generator = generator_load(category)
+    if not isinstance(generator, SettGenerator):
+        pytest.skip(f"{category} is served by a spatial generator")
+    assert flat_samples(generator, seeds=1000) == 0
+
+
+def test_the_flat_sample_count_in_each_card_is_what_the_served_weights_draw():
+    for category in category_names():
+        card = card_read(pattern_weights_path(category))
+        if "flat_samples_of_1000" in card.get("metrics", {}):
+            assert flat_samples(generator_load(category)) == card["metrics"]["flat_samples_of_1000"], category
 
 
 def test_parser_finds_garments_in_validation_photos():

@@ -53,6 +53,8 @@ def pack_build(*, out_dir: Path, swatches_root: Path, quality: int = 85) -> dict
         counts[folder.name] = len(files)
     if not counts:
         raise FileNotFoundError(f"no training swatches in {swatches_root}: run extract_swatches first")
+    if (swatches_root / "counts.json").exists():  # the extraction's settings, for the model cards
+        shutil.copyfile(swatches_root / "counts.json", out_dir / "swatches" / "counts.json")
     # Half precision halves the file (the repository and the pack travel within 64 MiB);
     # loading copies it into the float32 network.
     state = torch.load(imagenet_mobilenet_v2_path(), map_location="cpu", weights_only=True)
@@ -79,7 +81,7 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, lo
     from models.pattern_gan.generators import generator_config
     from models.pattern_gan.train import SETT_TRAIN, TRAIN_DEFAULTS, pattern_train
 
-    names = sorted(p.name for p in (pack / "swatches").iterdir())
+    names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
     work = out / "work"
     os.environ["AIFASHION_WEIGHTS_DIR"] = str(work / "weights")
     budget = minutes * 60 / len(names)

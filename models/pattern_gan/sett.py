@@ -67,6 +67,7 @@ SETT_DEFAULTS = {
     "bands": 8,  # bands per sett repeat
     "threads": 16,  # threads per repeat (weave families): a multiple of every weave's period
     "edge_px": 0.6,  # softness of band edges, native px: crisp, yet with a gradient at every edge
+    "grain_max": 0.12,  # light mottling at most (at 0.2 it drew dark smudges on 1000-iteration runs)
 }
 
 
@@ -144,7 +145,7 @@ class SettGenerator(nn.Module):
             "palette": torch.tanh(raw["palette"]).view(b, k, 3),  # RGB in -1..1
             "phase": torch.sigmoid(raw["phase"]),  # repeat units
             "repeat_px": low * (high / low) ** torch.sigmoid(raw["repeat"][:, 0]),
-            "grain": 0.2 * torch.sigmoid(raw["grain"][:, 0]),  # strength of the grain field
+            "grain": c["grain_max"] * torch.sigmoid(raw["grain"][:, 0]),  # strength of the grain field
         }
         for side in ("warp", "weft"):
             if f"{side}_colour" in raw:

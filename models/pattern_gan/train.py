@@ -19,7 +19,7 @@ from models.pattern_gan.diffaug import diff_augment, random_transpose
 from models.pattern_gan.generators import generator_build, generator_config
 from models.pattern_gan.model import PERIODIC_PARTS, UPSAMPLE, Discriminator, pattern_weights_path
 from models.pattern_gan.projected import ProjectedDiscriminator
-from models.pattern_gan.swatches import swatches_load
+from models.pattern_gan.swatches import swatches_dir, swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, colour_loss, texture_loss
 from models.runtime import model_device
@@ -70,9 +70,18 @@ def real_batch(swatches: torch.Tensor, batch: int, crop: int, scale: tuple[float
     return F.grid_sample(swatches[index.to(swatches.device)], grid, mode="bilinear", align_corners=False)
 
 
-def swatches_description(category: str, count: int) -> str:
-    return (f"swatches from ../shared/data/patterns (taxonomy.json sources for {category}; whole-garment photos "
-            f"masked by the garment parser); {count} training swatches, validation swatches held out by source image")
+def swatches_description(category: str, count: int) -> dict:
+    """What a generator learned from: the sources, how many swatches, and the extraction's
+    settings (swatches v2: light flattening, motif size, screening) as its counts.json says."""
+    counts_path = swatches_dir() / "counts.json"
+    extraction = json.loads(counts_path.read_text()) if counts_path.exists() else {}
+    return {
+        "source": f"../shared/data/patterns, taxonomy.json sources for {category}; whole-garment photos masked by the "
+                  "garment parser; validation swatches held out by source image",
+        "training_swatches": count,
+        "swatch_settings": extraction.get("settings", "swatches v1 (no light flattening, rescaling or screening)"),
+        "category_extraction": extraction.get("categories", {}).get(category, {}),
+    }
 
 
 def _ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> None:
