@@ -46,3 +46,27 @@ def test_train_parser_fine_tunes_the_served_parser_exports_and_resumes(random_pa
 
     second = _run("train_parser", epochs=2, train_limit=8, init="served", run_dir=run_dir)
     assert "resuming" in second and "epoch 2:" in second
+
+
+def test_train_patterns_trains_a_structured_generator_against_the_projected_discriminator(
+        random_generator_weights, tiny_swatches):
+    out = _run("train_patterns", category="tartan", iters=2, generator="sett")
+    assert "exported" in out
+    card = card_read(pattern_weights_path("tartan"))
+    assert card["config"]["kind"] == "sett" and card["config"]["family"] == "weave"
+    assert card["training"]["discriminator"] == "projected" and card["training"]["colour_augment"] is False
+    assert card["training"]["iterations_done"] == 2 and card["data"]["training_swatches"] == 4
+    from models.pattern_gan.sample import PatternSpec, pattern_render
+
+    assert pattern_render(PatternSpec(category="tartan", seed=1, size=64)).shape == (64, 64, 3)
+    assert "no structured family" in _run_error("train_patterns", category="floral", iters=1, generator="sett")
+
+
+def _run_error(command: str, **options) -> str:
+    from django.core.management.base import CommandError
+
+    try:
+        _run(command, **options)
+    except CommandError as error:
+        return str(error)
+    raise AssertionError(f"{command} {options} did not fail")

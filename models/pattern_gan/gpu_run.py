@@ -74,12 +74,14 @@ def pack_environment(pack: Path) -> None:
     sys.path.insert(0, str(pack / "site"))
 
 
-def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, log=print) -> dict:
+def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, discriminator: str = "projected",
+              log=print) -> dict:
     """Train every category in the pack, one after another, each given an equal share of
-    `minutes`; archive the candidate weights and cards into out/candidates.tar.gz."""
+    `minutes`; archive the candidate weights and cards into out/candidates.tar.gz. Spatial
+    generators learn against `discriminator` (structured ones always the projected one)."""
     pack_environment(pack)
     from models.pattern_gan.generators import generator_config
-    from models.pattern_gan.train import SETT_TRAIN, TRAIN_DEFAULTS, pattern_train
+    from models.pattern_gan.train import pattern_train, recipe
 
     names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
     work = out / "work"
@@ -88,9 +90,7 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, lo
     report = {"device": str(device), "minutes": minutes, "categories": {}}
     for name in names:
         model_config = generator_config(name, "auto")
-        train_config = dict(TRAIN_DEFAULTS, iters=1_000_000)  # the time budget ends the run
-        if model_config.get("kind") == "sett":
-            train_config.update(SETT_TRAIN)
+        train_config = recipe(model_config, discriminator, iters=1_000_000)  # the time budget ends the run
         started = time.time()
         pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config, model_config=model_config,
                       threads=torch.get_num_threads(), device=device, max_seconds=budget, log=log)
@@ -162,6 +162,8 @@ def main(argv=None) -> None:
     train.add_argument("--out", type=Path, required=True)
     train.add_argument("--minutes", type=float, default=8.0)
     train.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    train.add_argument("--discriminator", choices=["dcgan", "projected"], default="projected",
+                       help="for the spatial generators")
     unpack = commands.add_parser("unpack", help="here: the archive into a candidates folder")
     unpack.add_argument("archive", type=Path)
     unpack.add_argument("--into", type=Path, default=checkpoints_dir() / "candidates")
@@ -176,7 +178,7 @@ def main(argv=None) -> None:
                 raise FileNotFoundError(f"no pack at {args.pack}: run `python -m models.pattern_gan.gpu_run pack` first")
             args.out.mkdir(parents=True, exist_ok=True)
             print(json.dumps(train_all(pack=args.pack, out=args.out, minutes=args.minutes,
-                                       device=torch.device(args.device))))
+                                       device=torch.device(args.device), discriminator=args.discriminator)))
         elif args.command == "unpack":
             print(json.dumps({"candidates": archive_unpack(archive=args.archive, into=args.into)}))
         else:

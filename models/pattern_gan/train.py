@@ -46,12 +46,16 @@ TRAIN_DEFAULTS = {
     "colour_augment": True,  # DiffAugment's colour jitter (off: the discriminator judges colourways too)
     "rotate90": False,  # show real and generated crops turned a quarter at random (axis-aligned setts)
 }
-# Structured (sett) generators: a pretrained-feature discriminator that judges colour, on
-# crops shown at the evaluation's scale (80 px from 100..115 px of a 128 px swatch: about 0.75).
-SETT_TRAIN = {
-    "discriminator": "projected", "crop": 80, "latent_cells": 5, "real_scale": [0.78, 0.9], "texture_weight": 0.0,
-    "mode_seeking": 1.0, "colour_weight": 10.0, "colour_augment": False, "rotate90": True, "batch_size": 16, "lr": 3e-4, "ema_start": 100,
+# Learning against the Projected-GAN discriminator: it judges colour (no colour jitter), a
+# pooled colour loss gives a direct colour signal, the mode-seeking term keeps latents apart.
+PROJECTED_TRAIN = {
+    "discriminator": "projected", "mode_seeking": 1.0, "colour_weight": 10.0, "colour_augment": False,
+    "batch_size": 16, "lr": 3e-4, "ema_start": 100,
 }
+# Structured (sett) generators: no texture loss, and crops shown at the evaluation's scale
+# (80 px from 100..115 px of a 128 px swatch: about 0.75); setts are axis-aligned, photos not.
+SETT_TRAIN = {**PROJECTED_TRAIN, "crop": 80, "latent_cells": 5, "real_scale": [0.78, 0.9], "texture_weight": 0.0,
+              "rotate90": True}
 
 
 def real_batch(swatches: torch.Tensor, batch: int, crop: int, scale: tuple[float, float],
@@ -88,6 +92,18 @@ def _ema_update(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> N
     with torch.no_grad():
         for e, p in zip(ema.parameters(), model.parameters()):
             e.lerp_(p, 1 - decay)
+
+
+def recipe(model_config: dict, discriminator: str = "dcgan", **overrides) -> dict:
+    """The training config for a generator: the defaults with `overrides`, then what its kind
+    learns best with (structured: SETT_TRAIN; spatial against the projected discriminator:
+    PROJECTED_TRAIN)."""
+    config = dict(TRAIN_DEFAULTS, **overrides)
+    if model_config.get("kind") == "sett":
+        config.update(SETT_TRAIN)
+    elif discriminator == "projected":
+        config.update(PROJECTED_TRAIN)
+    return config
 
 
 def mode_seeking_loss(fake: torch.Tensor, z_global: torch.Tensor) -> torch.Tensor:
@@ -248,6 +264,8 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generator", choices=["auto", "spatial", "sett"], default="auto",
                         help="sett: structured generator (woven and geometric categories); auto: sett where a "
                              "category has a structured family, else spatial")
+    parser.add_argument("--discriminator", choices=["dcgan", "projected"], default="dcgan",
+                        help="for spatial generators (structured ones always learn against the projected one)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
 
@@ -265,10 +283,8 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
                 log(f"{name}: another trainer holds it; skipped")
                 continue
             model_config = generator_config(name, args.generator)
-            train_config = dict(TRAIN_DEFAULTS, iters=args.iters, init=args.init, texture_weight=args.texture_weight,
-                                texture_match=args.texture_match)
-            if model_config.get("kind") == "sett":
-                train_config.update(SETT_TRAIN)
+            train_config = recipe(model_config, args.discriminator, iters=args.iters, init=args.init,
+                                  texture_weight=args.texture_weight, texture_match=args.texture_match)
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
                           model_config=model_config, threads=args.threads, device=torch.device(args.device), log=log)
             trained.append(name)
