@@ -44,14 +44,18 @@ def main(argv=None) -> None:
     parser.add_argument("--weights", type=Path, default=pattern_weights_dir(), help="a folder of generator weights")
     parser.add_argument("--category", nargs="*", default=None, help="default: every generator in --weights")
     parser.add_argument("--px", type=int, default=96)
+    parser.add_argument("--colours", type=int, default=0,
+                        help="quantise to this many colours (a small file to commit, e.g. 256); 0 keeps full colour")
     args = parser.parse_args(argv)
     names = args.category or sorted(p.stem for p in args.weights.glob("*.safetensors"))
     if not names:
         parser.error(f"no generator weights in {args.weights}")
     sheet = contact_sheet(categories=names, weights_dir=args.weights, px=args.px)
+    if args.colours:
+        sheet = sheet.quantize(args.colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(args.out, optimize=True)
-    print(f"{args.out}: {len(names)} categories")
+    print(f"{args.out}: {len(names)} categories, {args.out.stat().st_size // 1024} KB")
 
 
 if __name__ == "__main__":

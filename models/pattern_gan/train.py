@@ -253,6 +253,8 @@ def device_name(device: torch.device) -> str:
 def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--category", default="all", help="a category name, or all")
     parser.add_argument("--iters", type=int, default=TRAIN_DEFAULTS["iters"])
+    parser.add_argument("--minutes", type=float, default=None,
+                        help="stop each category after this many minutes (and export), even before --iters")
     parser.add_argument("--run-dir", type=Path, default=checkpoints_dir() / "patterns")
     parser.add_argument("--init", choices=["random", "served"], default=TRAIN_DEFAULTS["init"],
                         help="a fresh run starts from random weights or fine-tunes the served generator")
@@ -286,7 +288,8 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             train_config = recipe(model_config, args.discriminator, iters=args.iters, init=args.init,
                                   texture_weight=args.texture_weight, texture_match=args.texture_match)
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
-                          model_config=model_config, threads=args.threads, device=torch.device(args.device), log=log)
+                          model_config=model_config, threads=args.threads, device=torch.device(args.device),
+                          max_seconds=args.minutes and args.minutes * 60, log=log)
             trained.append(name)
     return trained
 
