@@ -45,7 +45,8 @@ def test_seam_score_flags_a_non_tileable_image(rng):
 
 def test_native_layout_repeats_a_tile_beyond_the_native_limit():
     assert native_layout(512, 1.0) == (512, 1)
-    assert native_layout(2048, 0.5) == (2048, 2)
+    assert native_layout(2048, 1.0) == (512, 4)  # a 512 px repeat, tiled
+    assert native_layout(2048, 0.5) == (512, 8)
     tile, repeats = native_layout(1000, 3.0)
     assert tile % 16 == 0 and repeats == 1
 

@@ -90,7 +90,7 @@ def test_random_transpose_turns_about_half_the_crops():
     assert all(t or k for t, k in zip(turned, kept)) and 0 < sum(turned) < 8
 
 
-def test_large_sett_patterns_are_one_512_px_tile_repeated_exactly():
+def test_large_patterns_are_one_512_px_tile_repeated_exactly():
     from models.pattern_gan.sample import PatternSpec, pattern_render
 
     generator = _generator("tartan").eval().requires_grad_(False)

@@ -94,9 +94,6 @@ def soft_square(x: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:
 class SettGenerator(nn.Module):
     """z_global -> w -> sett parameters -> tile. synthesise(z_local [B, 1, h, w], w) -> [B, 3, 16h, 16w]."""
 
-    # A sett is a repeat: sampling renders at most a 512 px tile and repeats it for larger outputs.
-    max_native = 512
-
     def __init__(self, config: dict):
         super().__init__()
         self.config = dict(config)
