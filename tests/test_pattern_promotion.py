@@ -35,12 +35,12 @@ def test_a_better_candidate_replaces_the_served_one_and_others_do_not(
     candidate.parent.mkdir(parents=True)
     candidate.write_bytes(good)
 
-    call_command("evaluate_patterns", category="floral", samples=4, candidates=candidates)
+    call_command("evaluate_patterns", category=["floral"], samples=4, candidates=candidates)
     assert served.read_bytes() == good
     assert card_read(served)["metrics"]["diversity"] > 0
 
     _flat_generator(candidate)  # worse than what is served now
-    call_command("evaluate_patterns", category="floral", samples=4, candidates=candidates)
+    call_command("evaluate_patterns", category=["floral"], samples=4, candidates=candidates)
     assert served.read_bytes() == good
 
     candidate.write_bytes(good)  # as good as what is served: no measurable gain
@@ -68,3 +68,8 @@ def test_a_sett_candidate_must_beat_its_renderer_with_untrained_weights(random_g
     entry = report["tartan"]
     assert target_score(entry["candidate"]) == pytest.approx(target_score(entry["untrained"]), abs=0.02)
     assert entry["promoted"] is False and served.read_bytes() == flat
+
+
+def test_evaluate_patterns_names_unknown_categories(tmp_path):
+    with pytest.raises(CommandError, match="unknown category plaid, polka"):
+        call_command("evaluate_patterns", category=["floral", "polka", "plaid"])

@@ -15,15 +15,16 @@ class Command(BaseCommand):
             "them only where they score measurably better.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--category", default="all")
+        parser.add_argument("--category", nargs="+", default=["all"], help="one or more categories, or all")
         parser.add_argument("--samples", type=int, default=48, help="generated patterns per category")
         parser.add_argument("--candidates", type=Path, default=None,
                             help="a weights folder written by train_patterns (AIFASHION_WEIGHTS_DIR=DIR)")
 
     def handle(self, *args, **options):
-        names = category_names() if options["category"] == "all" else [options["category"]]
-        if not set(names) <= set(category_names()):
-            raise CommandError(f"unknown category {options['category']!r}; choose from {', '.join(category_names())} or all")
+        names = category_names() if options["category"] == ["all"] else options["category"]
+        unknown = sorted(set(names) - set(category_names()))
+        if unknown:
+            raise CommandError(f"unknown category {', '.join(unknown)}; choose from {', '.join(category_names())} or all")
         if options["candidates"] is not None and not (options["candidates"] / "patterns").is_dir():
             raise CommandError(f"{options['candidates']} has no patterns/ folder of candidate weights")
         try:
