@@ -93,7 +93,7 @@ def generated_samples(generator: Generator, category: str, count: int, size: int
                      for i in range(count)])
 
 
-FLAT_STD = 3.0  # luminance standard deviation (0..255) below which a sample is a flat field, not a pattern
+FLAT_STD = 3.0  # colour contrast (RMS distance to the mean colour, 0..255) below which a sample is a flat field
 
 
 @torch.inference_mode()
@@ -107,8 +107,9 @@ def flat_samples(generator: torch.nn.Module, seeds: int = 1000, px: int = 64, ba
         z_local = torch.cat([z for z, _ in latents]).to(device)
         z_global = torch.cat([z for _, z in latents]).to(device)
         rgb = (generator(z_local, z_global) + 1) * 127.5  # [N, 3, px, px]
-        luminance = (rgb * torch.tensor([0.299, 0.587, 0.114], device=device)[:, None, None]).sum(1)
-        flat += int((luminance.flatten(1).std(1) < FLAT_STD).sum())
+        # Colour, not only luminance: a green-on-pink argyle of equal luminance is no flat field.
+        contrast = (rgb - rgb.mean((2, 3), keepdim=True)).square().sum(1).mean((1, 2)).sqrt()  # [N]
+        flat += int((contrast < FLAT_STD).sum())
     return flat
 
 
