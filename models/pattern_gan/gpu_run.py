@@ -82,6 +82,7 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, di
     pack_environment(pack)
     from models.pattern_gan.generators import generator_config
     from models.pattern_gan.train import pattern_train, recipe
+    from models.weights_io import card_read
 
     names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
     work = out / "work"
@@ -92,10 +93,11 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, di
         model_config = generator_config(name, "auto")
         train_config = recipe(model_config, discriminator, iters=1_000_000)  # the time budget ends the run
         started = time.time()
-        pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config, model_config=model_config,
-                      threads=torch.get_num_threads(), device=device, max_seconds=budget, log=log)
+        exported = pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config,
+                                 model_config=model_config, threads=torch.get_num_threads(), device=device,
+                                 max_seconds=budget, log=log)
         seconds = time.time() - started
-        iterations = torch.load(work / "runs" / name / "last.pt", map_location="cpu", weights_only=False)["iteration"]
+        iterations = card_read(exported)["training"]["iterations_done"]
         report["categories"][name] = {"iterations": iterations, "seconds": round(seconds, 1),
                                       "iterations_per_s": round(iterations / seconds, 2),
                                       "kind": model_config.get("kind", "spatial")}

@@ -110,7 +110,7 @@ class SettGenerator(nn.Module):
             self.layout.update(warp_colour=bands * k, warp_width=bands)
         if c["family"] == "weave":
             self.layout["relief"] = 1
-            if not c.get("symmetric") and c["weaves"] != ["warp"]:  # a warp-only weave never shows the weft
+            if not c.get("symmetric") and not warp_only:  # a warp-only weave never shows the weft
                 self.layout.update(weft_colour=bands * k, weft_width=bands)
             if len(c["weaves"]) > 1:
                 self.layout["weave"] = len(c["weaves"])

@@ -133,12 +133,9 @@ def closeup_boxes(rgb: np.ndarray, per_image: int, rng: np.random.Generator) -> 
     return boxes
 
 
-def _digest(path: Path) -> bytes:
-    return hashlib.sha256(str(path.relative_to(data_dir())).encode()).digest()
-
-
 def _is_validation(path: Path) -> bool:
-    return _digest(path)[0] / 256 < VAL_SHARE
+    digest = hashlib.sha256(str(path.relative_to(data_dir())).encode()).digest()
+    return digest[0] / 256 < VAL_SHARE
 
 
 @dataclass
