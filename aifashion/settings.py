@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "csp",
     "django.contrib.staticfiles",
+    "jobs",
     "patterns",
     "tryon",
 ]
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jobs.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,6 +102,10 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Transactions take the write lock when they begin, so that two web processes cannot
+    # both pass the per-visitor job cap (PostgreSQL locks the visitor's row instead).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
@@ -150,11 +156,24 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "gpu"
-CELERY_BEAT_SCHEDULE = {
-    "jobs-cleanup": {"task": "patterns.tasks.jobs_cleanup_run", "schedule": 3600.0},
-}
 # Without a broker, jobs run on a background thread of the web process (not inside requests).
 JOBS_IN_BACKGROUND_THREAD = env_bool("JOBS_IN_BACKGROUND_THREAD", True)
+# Fair queue: unfinished (queued or running) jobs one visitor may have; more answer 429.
+JOBS_PER_VISITOR = env_int("JOBS_PER_VISITOR", 4)
+JOBS_RETRY_AFTER_SECONDS = env_int("JOBS_RETRY_AFTER_SECONDS", 2)
+# Nothing stranded: a job silent (not enqueued, started or progressing) for this long is
+# re-enqueued, and failed with a message after JOBS_MAX_ATTEMPTS; the sweeper runs every
+# JOBS_SWEEP_SECONDS (celery beat, or the embedded runner between jobs). Worst case from an
+# interruption to a final answer: JOBS_MAX_ATTEMPTS x (stale + sweep) = 7.5 minutes.
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 120)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 30)
+CELERY_BEAT_SCHEDULE = {
+    "jobs-sweep": {"task": "jobs.tasks.jobs_sweep_run", "schedule": float(JOBS_SWEEP_SECONDS)},
+    "jobs-cleanup": {"task": "jobs.tasks.jobs_cleanup_run", "schedule": 3600.0},
+}
+# Any request under /api/ larger than this answers 413 (a photo upload is at most 10 MB).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 11 * 1024 * 1024)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -6,15 +6,17 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from jobs.errors import UserInputError
+from jobs.models import Job
+from jobs.services import job_create, job_fail, job_file_save, job_finish, job_progress, job_start
 from models.pattern_gan.recolour import parse_hex
 from models.pattern_gan.sample import PatternSpec, pattern_render, served_categories
 from models.runtime import torch_threads_configure
-from patterns.jobs import job_enqueue, job_fail, job_file_save, job_finish, job_progress, job_start
-from patterns.models import Job
+from patterns.schemas import SEED_MAX, PatternFields, PatternRequest
 
 
-class PatternInputError(ValueError):
-    """A request the user can fix: the message says how."""
+class PatternInputError(UserInputError):
+    """A pattern request the user can fix: the message says how."""
 
 
 def pattern_spec_build(*, category: str, seed: int, size: int = 512, scale: float = 1.0,
@@ -67,34 +69,17 @@ def patterns_write(*, category: str, count: int, seed: int, size: int, out_dir: 
     return written
 
 
-def pattern_params_parse(data) -> dict:
-    """Request fields (form or JSON) -> keyword arguments of pattern_spec_build.
-    Lists may come as JSON lists or comma-separated text."""
-    def listed(value) -> list[str]:
-        if value in (None, ""):
-            return []
-        if isinstance(value, (list, tuple)):
-            return [str(v) for v in value]
-        return [v.strip() for v in str(value).split(",") if v.strip()]
-
-    if not data.get("category"):
-        raise PatternInputError("category is required")
-    params = {"category": str(data["category"]), "seed": data.get("seed") if data.get("seed") not in (None, "") else secrets.randbelow(2**31)}
-    for key in ("size", "scale", "seed_b", "mix"):
-        if data.get(key) not in (None, ""):
-            params[key] = data[key]
-    params["variations"] = listed(data.get("variations"))
-    params["palette"] = listed(data.get("palette"))
-    return params
+def pattern_spec_from_fields(*, fields: PatternFields, size: int, scale: float) -> PatternSpec:
+    """Validated pattern fields (of a pattern or a try-on request) -> the spec to render."""
+    return pattern_spec_build(
+        category=fields.category, seed=secrets.randbelow(SEED_MAX + 1) if fields.seed is None else fields.seed,
+        size=size, scale=scale, variations=tuple(fields.variations), palette=tuple(fields.palette),
+        seed_b=fields.seed_b, mix=fields.mix)
 
 
-def pattern_job_create(*, owner: str, data) -> Job:
-    from patterns.tasks import pattern_job_run
-
-    spec = pattern_spec_build(**pattern_params_parse(data))
-    job = Job.objects.create(owner=owner, kind=Job.Kind.PATTERN, params=spec_to_params(spec))
-    job_enqueue(task=pattern_job_run, job=job)
-    return job
+def pattern_job_create(*, owner: str, request: PatternRequest) -> Job:
+    spec = pattern_spec_from_fields(fields=request, size=request.size, scale=request.scale)
+    return job_create(owner=owner, kind=Job.Kind.PATTERN, params=spec_to_params(spec))
 
 
 def spec_to_params(spec: PatternSpec) -> dict:

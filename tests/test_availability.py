@@ -33,7 +33,7 @@ def test_a_database_outage_is_a_503_with_a_message(client, monkeypatch):
     def down(**kwargs):
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr("patterns.views.job_get_owned", down)
+    monkeypatch.setattr("jobs.views.job_get_owned", down)
     response = client.get("/api/jobs/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 503 and "retry" in response.json()["error"]
     assert response["Retry-After"]

@@ -76,3 +76,14 @@ def test_check_deploy_is_clean_under_production_settings():
 def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", PRODUCTION="true")
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_beat_runs_the_job_sweeper_and_cleanup_and_their_tasks_exist(settings):
+    from aifashion.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled == {"jobs.tasks.jobs_sweep_run", "jobs.tasks.jobs_cleanup_run"}
+    assert scheduled <= set(app.tasks)
+    sweep = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "jobs.tasks.jobs_sweep_run")
+    assert sweep["schedule"] < settings.JOBS_STALE_SECONDS

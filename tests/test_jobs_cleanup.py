@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from patterns.jobs import job_file_save
-from patterns.models import Job
+from jobs.services import job_file_save
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 

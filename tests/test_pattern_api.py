@@ -35,15 +35,17 @@ def test_the_same_request_gives_the_same_bytes(client, django_capture_on_commit_
 
 def test_form_encoded_requests_work_too(client, django_capture_on_commit_callbacks, random_generator_weights):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/api/patterns", {"category": "floral", "size": "64", "variations": "0.5,0,0"})
+        # A list is a repeated field, as in JSON it is an array.
+        response = client.post("/api/patterns", {"category": "floral", "size": "64", "variations": ["0.5", "0", "-1"]})
     assert response.status_code == 202
+    assert response.json()["params"]["variations"] == [0.5, 0.0, -1.0]
 
 
 @pytest.mark.parametrize("body,message", [
     ({"category": "plaid"}, "unknown category"),
     ({}, "category is required"),
     ({"category": "floral", "size": 5000}, "size must be"),
-    ({"category": "floral", "seed": "abc"}, "invalid literal"),
+    ({"category": "floral", "seed": "abc"}, "seed must be a whole number from 0 to 2147483647, or null"),
     ({"category": "floral", "palette": ["#12", "#fff000"]}, "#rrggbb"),
     ({"category": "floral", "variations": [9, 0, 0]}, "variations"),
 ])

@@ -80,7 +80,7 @@ def test_bad_uploads_get_400_with_a_message(client, tryon_models, name, data, co
     ({}, "send a photo"),
     ({"template": "nobody"}, "unknown template"),
     ({"template": "ccp-0056", "category": "plaid"}, "unknown category"),
-    ({"template": "ccp-0056", "garments": ["hat"]}, "unknown garments"),
+    ({"template": "ccp-0056", "garments": ["hat"]}, "garments must be a list of at most 4 items, each one of top"),
     ({"template": "ccp-0056", "rotation": "400"}, "rotation"),
     ({"template": "ccp-0056", "scale": "x"}, "scale"),
 ])

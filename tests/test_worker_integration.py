@@ -36,3 +36,28 @@ def test_tryon_job_runs_in_a_separate_worker(tryon_models, tmp_path):
                 ended = job_wait(visitor, url, response.json())
                 assert ended["status"] == "done" or "internal error" not in ended["error"], (name, ended["error"])
             assert worker.poll() is None
+
+
+def test_the_per_visitor_cap_holds_on_the_real_queue(random_generator_weights, tmp_path):
+    with scratch_database() as database_url:
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"),
+                          AIFASHION_WEIGHTS_DIR=str(random_generator_weights), JOBS_PER_VISITOR="2")
+        manage(env, "migrate", "--noinput")
+        with web_process(env, tmp_path / "web.log") as url:
+            visitor, other = site_session(url), site_session(url)
+            body = {"category": "floral", "size": 64}
+            queued = [visitor.post(url + "/api/patterns", json=body, timeout=30) for _ in range(2)]
+            assert [r.status_code for r in queued] == [202, 202]  # no worker yet: both stay queued
+            refused = visitor.post(url + "/api/patterns", json=body, timeout=30)
+            assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+            assert "waiting or running" in refused.json()["error"]
+            assert other.post(url + "/api/patterns", json=body, timeout=30).status_code == 202
+            with worker_process(env, tmp_path / "worker.log"):
+                for response in queued:
+                    assert job_wait(visitor, url, response.json())["status"] == "done"
+                assert visitor.post(url + "/api/patterns", json=body, timeout=30).status_code == 202
+            # Over the real server, an oversized body is answered (413, JSON), not cut off mid-upload.
+            big = visitor.post(url + "/api/patterns", data=b" " * (5 * 1024 * 1024),
+                               headers={"Content-Type": "application/json"}, timeout=60)
+            assert big.status_code == 413 and "limit" in big.json()["error"]
+            assert visitor.get(url + "/api/jobs/nothing", timeout=10).json()["error"] == "not found"

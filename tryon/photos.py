@@ -6,10 +6,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from jobs.errors import UserInputError
+
 MAX_PIXELS = 25_000_000
 
 
-class PhotoError(ValueError):
+class PhotoError(UserInputError):
     """A photo that cannot be used; the message names the problem."""
 
 

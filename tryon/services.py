@@ -5,17 +5,17 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from django.db import transaction
-
+from jobs.errors import UserInputError
+from jobs.models import Job
+from jobs.services import job_create, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
 from models.garment_parser.model import parser_classes
 from models.garment_parser.predict import class_probabilities, matte_refine, parser_load, photo_labels
 from models.runtime import torch_threads_configure
-from patterns.jobs import job_enqueue, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
-from patterns.models import Job
-from patterns.services import pattern_generate, pattern_params_parse, pattern_spec_build, png_encode, spec_to_params
+from patterns.services import pattern_generate, pattern_spec_build, pattern_spec_from_fields, png_encode, spec_to_params
 from tryon.compositing import garment_composite, garments_outlined
 from tryon.photos import PhotoError, photo_read
-from tryon.stock import stock_names, stock_path
+from tryon.schemas import TryonRequest
+from tryon.stock import stock_path
 from tryon.uploads import upload_reencode
 
 
@@ -60,64 +60,29 @@ def segmentations_write(*, photos: list[Path], out_dir: Path) -> tuple[list[Path
     return written, errors
 
 
-GARMENT_CHOICES = ("top", "outerwear", "bottom", "dress")
-MAX_ROTATION = 180.0
+TILE_PX = 512  # the pattern tile; its zoom on the photo is the request's scale
 
 
-def tryon_params_parse(data) -> dict:
-    """Request fields -> try-on parameters (pattern fields are checked by the patterns service)."""
-    raw = data.getlist("garments") if hasattr(data, "getlist") else data.get("garments")
-    if isinstance(raw, str) or raw is None:
-        raw = [g.strip() for g in (raw or "").split(",") if g.strip()]
-    garments = [str(g) for g in raw] or list(GARMENT_CHOICES)
-    unknown = [g for g in garments if g not in GARMENT_CHOICES]
-    if unknown:
-        raise TryonInputError(f"unknown garments {unknown}; choose from {', '.join(GARMENT_CHOICES)}")
-    try:
-        rotation = float(data.get("rotation") or 0)
-    except (TypeError, ValueError):
-        raise TryonInputError("rotation must be a number of degrees") from None
-    if not -MAX_ROTATION <= rotation <= MAX_ROTATION:
-        raise TryonInputError(f"rotation must be from -{MAX_ROTATION:g} to {MAX_ROTATION:g} degrees")
-    pattern = pattern_params_parse(data)
-    pattern["size"] = 512  # the tile; its zoom on the photo is the try-on scale below
-    scale = pattern.pop("scale", 1.0)
-    spec = pattern_spec_build(**pattern)
-    try:
-        scale = float(scale)
-    except (TypeError, ValueError):
-        raise TryonInputError("scale must be a number") from None
-    if not 0.25 <= scale <= 4:
-        raise TryonInputError("scale must be from 0.25 to 4")
-    return {"pattern": spec_to_params(spec), "garments": garments, "scale": scale, "rotation": rotation}
+class TryonInputError(UserInputError):
+    """A try-on request the user can fix: the message says how."""
 
 
-class TryonInputError(ValueError):
-    """A request the user can fix: the message says how."""
-
-
-def tryon_job_create(*, owner: str, data, upload=None) -> Job:
-    """upload: a Django UploadedFile, or None with data["template"] naming a stock photo."""
-    from tryon.tasks import tryon_job_run
-
-    params = tryon_params_parse(data)
+def tryon_job_create(*, owner: str, request: TryonRequest, upload=None) -> Job:
+    """upload: a Django UploadedFile, or None with request.template naming a stock photo."""
+    spec = pattern_spec_from_fields(fields=request, size=TILE_PX, scale=1.0)
+    params = {"pattern": spec_to_params(spec), "garments": list(request.garments), "scale": request.scale,
+              "rotation": request.rotation}
     if upload is not None:
         photo = upload_reencode(data=upload.read(), name=upload.name or "upload",
                                 content_type=(upload.content_type or "").split(";")[0].strip())
         params["source"] = "upload"
-    elif data.get("template"):
-        path = stock_path(str(data["template"]))
-        if path is None:
-            raise TryonInputError(f"unknown template {data['template']!r}; choose from {', '.join(stock_names())}")
+    elif request.template is not None:
+        path = stock_path(request.template)
         photo = upload_reencode(data=path.read_bytes(), name=path.name, content_type="image/jpeg")
-        params["source"] = f"template:{data['template']}"
+        params["source"] = f"template:{request.template}"
     else:
         raise TryonInputError("send a photo (JPEG, PNG or WebP) or choose a template")
-    with transaction.atomic():
-        job = Job.objects.create(owner=owner, kind=Job.Kind.TRYON, params=params)
-        job_file_save(job=job, name="photo.png", data=photo)
-        job_enqueue(task=tryon_job_run, job=job)
-    return job
+    return job_create(owner=owner, kind=Job.Kind.TRYON, params=params, files={"photo.png": photo})
 
 
 def tryon_job_execute(*, job_id) -> None:
@@ -143,5 +108,4 @@ def tryon_job_execute(*, job_id) -> None:
         job_file_save(job=job, name="pattern.png", data=png_encode(tile)),
         job_file_save(job=job, name="garments.png", data=png_encode(outlined)),
     ]
-    Job.objects.filter(id=job.id).update(params={**job.params, "found": found, "dressed": chosen})
-    job_finish(job=job, results=results)
+    job_finish(job=job, results=results, params={**job.params, "found": found, "dressed": chosen})

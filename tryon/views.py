@@ -1,15 +1,12 @@
-from django.conf import settings
 from django.shortcuts import render
-from django.views.decorators.http import require_safe, require_POST
-from django_ratelimit.decorators import ratelimit
+from django.views.decorators.http import require_safe
 
+from jobs.errors import UserInputError
+from jobs.http import FORM_TYPES, accepted, job_api
+from jobs.visitors import visitor_token
 from models.pattern_gan.sample import served_categories
-
-from patterns.api import accepted, error_response, rate_limited
-from patterns.services import PatternInputError
-from patterns.visitors import visitor_token
-from tryon.photos import PhotoError
-from tryon.services import GARMENT_CHOICES, TryonInputError, tryon_job_create
+from tryon.schemas import GARMENT_CHOICES, TryonRequest
+from tryon.services import tryon_job_create
 from tryon.stock import stock_names
 from tryon.uploads import MAX_UPLOAD_BYTES
 
@@ -23,18 +20,12 @@ def page(request):
     })
 
 
-@require_POST
-@ratelimit(key="ip", rate=lambda group, request: settings.RATE_LIMIT_TRYON, block=False)
-def api_tryon(request):
-    if getattr(request, "limited", False):
-        return rate_limited()
-    # Refuse oversized bodies before Django reads them.
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
-        return error_response(f"the upload is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit", status=413)
-    if not request.content_type.startswith("multipart/form-data") and request.content_type != "application/x-www-form-urlencoded":
-        return error_response("send the try-on request as multipart/form-data", status=415)
-    try:
-        job = tryon_job_create(owner=visitor_token(request), data=request.POST, upload=request.FILES.get("photo"))
-    except (TryonInputError, PatternInputError, PhotoError) as error:
-        return error_response(str(error))
-    return accepted(job)
+@job_api(schema=TryonRequest, rate="RATE_LIMIT_TRYON", max_body=MAX_UPLOAD_BYTES + 64 * 1024, content_types=FORM_TYPES)
+def api_tryon(request, payload: TryonRequest):
+    files = request.FILES
+    unknown = sorted(set(files) - {"photo"})
+    if unknown:
+        raise UserInputError(f"unknown file field {unknown[0]!r}; send the photo as 'photo'")
+    if len(files.getlist("photo")) > 1:
+        raise UserInputError("send one photo")
+    return accepted(tryon_job_create(owner=visitor_token(request), request=payload, upload=files.get("photo")))

@@ -20,6 +20,23 @@ function setProgress(percent) {
   bar.firstElementChild.style.width = (percent || 0) + "%";
 }
 
+// The site allows a visitor a few unfinished jobs at once (429 beyond that): this page keeps
+// at most that many in flight and, if another tab holds some, waits as Retry-After says.
+const MAX_JOBS_IN_FLIGHT = 3;
+let jobsInFlight = 0;
+const jobSlotWaiters = [];
+
+async function jobSlot() {
+  if (jobsInFlight >= MAX_JOBS_IN_FLIGHT) await new Promise((resolve) => jobSlotWaiters.push(resolve));
+  jobsInFlight += 1;
+}
+
+function jobSlotFree() {
+  jobsInFlight -= 1;
+  const next = jobSlotWaiters.shift();
+  if (next) next();
+}
+
 async function submitJob(url, body) {
   const options = { method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" };
   if (body instanceof FormData) {
@@ -28,11 +45,17 @@ async function submitJob(url, body) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }
-  const response = await fetch(url, options);
-  let data = {};
-  try { data = await response.json(); } catch (e) { /* not JSON: fall through */ }
-  if (response.status !== 202) throw new Error(data.error || ("request failed (" + response.status + ")"));
-  return data;
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(url, options);
+    let data = {};
+    try { data = await response.json(); } catch (e) { /* not JSON: fall through */ }
+    if (response.status === 202) return data;
+    const wait = Number(response.headers.get("Retry-After"));
+    if (response.status !== 429 || !(wait > 0) || wait > 10 || attempt >= 30) {
+      throw new Error(data.error || ("request failed (" + response.status + ")"));
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+  }
 }
 
 async function waitForJob(job, onProgress) {
@@ -48,7 +71,12 @@ async function waitForJob(job, onProgress) {
 }
 
 async function runJob(url, body, onProgress) {
-  return waitForJob(await submitJob(url, body), onProgress);
+  await jobSlot();
+  try {
+    return await waitForJob(await submitJob(url, body), onProgress);
+  } finally {
+    jobSlotFree();
+  }
 }
 
 function randomSeed() { return Math.floor(Math.random() * 2147483647); }
@@ -67,20 +95,23 @@ function initStudio() {
 }
 
 // Category page: fresh grid plus the editor.
+// The API takes numbers as JSON numbers and lists as JSON arrays.
 function editorParams(form, category) {
   const f = new FormData(form);
-  const palette = ["1", "2", "3"].filter((i) => f.get("use_c" + i)).map((i) => f.get("c" + i));
   const params = {
-    category, seed: f.get("seed") || "0", scale: f.get("scale"),
-    variations: [f.get("v1"), f.get("v2"), f.get("v3")].join(","), palette: palette.join(","),
+    category, seed: Number(f.get("seed") || 0), scale: Number(f.get("scale")),
+    variations: ["v1", "v2", "v3"].map((name) => Number(f.get(name))),
+    palette: ["1", "2", "3"].filter((i) => f.get("use_c" + i)).map((i) => f.get("c" + i)),
   };
-  if (f.get("seed_b") !== "" && f.get("seed_b") !== null) { params.seed_b = f.get("seed_b"); params.mix = f.get("mix"); }
+  if (f.get("seed_b") !== "" && f.get("seed_b") !== null) { params.seed_b = Number(f.get("seed_b")); params.mix = Number(f.get("mix")); }
   return params;
 }
 
 function permalinkFor(category, params) {
-  const query = new URLSearchParams(params);
-  query.delete("category");
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (key !== "category") query.set(key, Array.isArray(value) ? value.join(",") : value);
+  }
   return "/patterns/" + category + "/?" + query.toString();
 }
 
@@ -150,7 +181,7 @@ function initCategory() {
     showError("");
     const size = document.getElementById("download-size").value;
     try {
-      const job = await runJob("/api/patterns", { ...editorParams(form, category), size }, setProgress);
+      const job = await runJob("/api/patterns", { ...editorParams(form, category), size: Number(size) }, setProgress);
       window.location.href = job.results.pattern + "?download=1";
     } catch (error) { showError(error.message); }
     setProgress(null);

@@ -16,6 +16,8 @@ class Job(models.Model):
         DONE = "done"
         FAILED = "failed"
 
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # unguessable
     owner = models.CharField(max_length=64, db_index=True)  # the visitor token kept in their session
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -24,6 +26,10 @@ class Job(models.Model):
     params = models.JSONField(default=dict)
     results = models.JSONField(default=list)  # names of the files this job wrote
     error = models.TextField(blank=True)
+    # Times the job was handed to a runner; the sweeper gives up after JOBS_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Last sign of life (enqueued, started, progress): the sweeper re-enqueues a job silent too long.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -37,3 +43,11 @@ class Job(models.Model):
     @property
     def files_prefix(self) -> str:
         return f"jobs/{self.id}"
+
+
+class Visitor(models.Model):
+    """A row per visitor token, locked while a job is created so that the per-visitor cap
+    holds under concurrent requests (on any database)."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    first_seen = models.DateTimeField(auto_now_add=True)

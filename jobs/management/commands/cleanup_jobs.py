@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from patterns.jobs import jobs_cleanup
+from jobs.services import jobs_cleanup
 
 
 class Command(BaseCommand):
