@@ -49,6 +49,19 @@ def worker_process(env: dict, log_path: Path, concurrency: int = 1, pool: str = 
 
 
 @contextlib.contextmanager
+def beat_process(env: dict, log_path: Path):
+    """celery beat (the periodic sweeper and cleanup), its schedule file beside the log."""
+    command = [sys.executable, "-m", "celery", "-A", "aifashion", "beat", "-l", "info",
+               "--schedule", str(log_path.with_suffix(".schedule"))]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        _stop(process)
+
+
+@contextlib.contextmanager
 def web_process(env: dict, log_path: Path, port: int | None = None):
     port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", "aifashion.wsgi", "--bind", f"127.0.0.1:{port}",

@@ -182,6 +182,8 @@ CACHES = {
 # Job creation per client IP; rate-limited requests get 429.
 RATE_LIMIT_PATTERNS = env_str("RATE_LIMIT_PATTERNS", "240/m")
 RATE_LIMIT_TRYON = env_str("RATE_LIMIT_TRYON", "30/m")
+RATE_LIMIT_PALETTE = env_str("RATE_LIMIT_PALETTE", "60/m")
+RATE_LIMIT_FABRIC = env_str("RATE_LIMIT_FABRIC", "20/m")
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not lock everyone out
 

@@ -31,7 +31,7 @@ def megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
 
 
-def job_api(*, schema: type[ApiRequest], rate: str, max_body: int, content_types=("application/json", *FORM_TYPES)):
+def api_endpoint(*, schema: type[ApiRequest], rate: str, max_body: int, content_types=("application/json", *FORM_TYPES)):
     """Wrap view(request, payload) -> response: POST only; rate-limited per client IP by the
     setting named `rate`; bodies over max_body bytes answer 413; the body (JSON object or
     form) is validated by `schema`. Input errors answer 400, the per-visitor job cap 429,
@@ -62,6 +62,19 @@ def job_api(*, schema: type[ApiRequest], rate: str, max_body: int, content_types
                 return error_response("the form data is malformed or has too many fields")
         return wrapper
     return decorate
+
+
+def request_photo(request, *, required: bool):
+    """The one uploaded file of a form, sent as `photo` (None if absent and not required)."""
+    unknown = sorted(set(request.FILES) - {"photo"})
+    if unknown:
+        raise UserInputError(f"unknown file field {unknown[0]!r}; send the photo as 'photo'")
+    photos = request.FILES.getlist("photo")
+    if len(photos) > 1:
+        raise UserInputError("send one photo")
+    if required and not photos:
+        raise UserInputError("send a photo (JPEG, PNG or WebP) as the form's 'photo' file")
+    return photos[0] if photos else None
 
 
 def request_content_length(request) -> int:

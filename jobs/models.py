@@ -4,11 +4,13 @@ from django.db import models
 
 
 class Job(models.Model):
-    """One unit of model work (a pattern or a try-on), owned by the visitor who asked for it."""
+    """One unit of model work (a pattern, a try-on, a fabric photo turned into patterns), owned by
+    the visitor who asked for it."""
 
     class Kind(models.TextChoices):
         PATTERN = "pattern"
         TRYON = "tryon"
+        FABRIC = "fabric"
 
     class Status(models.TextChoices):
         QUEUED = "queued"

@@ -45,7 +45,7 @@ def _describe(annotation, metadata=()) -> str:
         return words
     if origin in (typing.Union, types.UnionType):
         options = [a for a in args if a is not type(None)]
-        return " or ".join(_describe(a, metadata) for a in options) + (", or null" if len(options) < len(args) else "")
+        return " or ".join(_describe(a, metadata) for a in options)  # None: the field may be left out
     if origin is typing.Literal:
         return "one of " + ", ".join(str(a) for a in args)
     if origin is list:
@@ -94,9 +94,9 @@ def _messages(schema: type[ApiRequest], errors: list[dict]) -> str:
                         f"the fields are: {', '.join(schema.model_fields)}")
     seen = set()
     for e in errors:
-        if e["type"] == "extra_forbidden" or not e["loc"]:
+        if e["type"] == "extra_forbidden":
             continue
-        name = str(e["loc"][0])
+        name = str(e["loc"][0]) if e["loc"] else ""  # no field: a rule across fields
         if name in seen:
             continue
         seen.add(name)
@@ -169,6 +169,8 @@ def _base(annotation):
 
 
 def _from_text(text: str, target):
+    if typing.get_origin(target) is typing.Literal and all(isinstance(a, int) for a in typing.get_args(target)):
+        target = int
     if target is int and _WHOLE.fullmatch(text):
         return int(text)
     if target is float and _DECIMAL.fullmatch(text):

@@ -9,3 +9,4 @@ class PatternsConfig(AppConfig):
         from jobs.registry import job_kind_register
 
         job_kind_register(kind="pattern", execute="patterns.services.pattern_job_execute")
+        job_kind_register(kind="fabric", execute="patterns.fabric.fabric_job_execute")

@@ -1,12 +1,15 @@
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from jobs.http import accepted, job_api
+from jobs.http import FORM_TYPES, accepted, api_endpoint, request_photo
+from jobs.uploads import MAX_UPLOAD_BYTES, upload_read
 from jobs.visitors import visitor_token
+from models.pattern_gan.repeats import LAYOUTS
 from models.pattern_gan.sample import MAX_SCALE, MAX_SIZE, MIN_SCALE, VARIATION_LIMIT, served_categories
-from patterns.schemas import PatternRequest
-from patterns.services import pattern_job_create
+from patterns.fabric import fabric_job_create
+from patterns.schemas import FabricRequest, PaletteRequest, PatternRequest
+from patterns.services import palette_from_photo, pattern_job_create
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -25,10 +28,33 @@ def category(request, name: str):
     visitor_token(request)
     return render(request, "patterns/category.html", {
         "category": name, "categories": categories, "max_size": MAX_SIZE,
-        "min_scale": MIN_SCALE, "max_scale": MAX_SCALE, "variation_limit": VARIATION_LIMIT,
+        "min_scale": MIN_SCALE, "max_scale": MAX_SCALE, "variation_limit": VARIATION_LIMIT, "layouts": LAYOUTS,
     })
 
 
-@job_api(schema=PatternRequest, rate="RATE_LIMIT_PATTERNS", max_body=MAX_JSON_BYTES)
+@require_safe
+def fabric(request):
+    visitor_token(request)
+    return render(request, "patterns/fabric.html", {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+
+
+@api_endpoint(schema=PatternRequest, rate="RATE_LIMIT_PATTERNS", max_body=MAX_JSON_BYTES)
 def api_patterns(request, payload: PatternRequest):
     return accepted(pattern_job_create(owner=visitor_token(request), request=payload))
+
+
+@api_endpoint(schema=PaletteRequest, rate="RATE_LIMIT_PALETTE", max_body=MAX_UPLOAD_BYTES + 64 * 1024,
+              content_types=FORM_TYPES)
+def api_palette(request, payload: PaletteRequest):
+    """Answered at once (no job): a thumbnail's k-means takes milliseconds."""
+    photo = request_photo(request, required=True)
+    rgb = upload_read(data=photo.read(), name=photo.name or "upload",
+                      content_type=(photo.content_type or "").split(";")[0].strip())
+    return JsonResponse(palette_from_photo(rgb=rgb, colours=payload.colours, count=payload.colourways))
+
+
+@api_endpoint(schema=FabricRequest, rate="RATE_LIMIT_FABRIC", max_body=MAX_UPLOAD_BYTES + 64 * 1024,
+              content_types=FORM_TYPES)
+def api_fabric(request, payload: FabricRequest):
+    photo = request_photo(request, required=True)
+    return accepted(fabric_job_create(owner=visitor_token(request), upload=photo))

@@ -42,6 +42,17 @@ def tryon_models(random_generator_weights):
 
 
 @pytest.fixture
+def fabric_models(random_generator_weights):
+    """Random generators beside the served fabric classifier (it must really see categories)."""
+    from models.fabric.classifier import classifier_weights_path
+    from models.paths import REPO_DIR
+
+    served = REPO_DIR / "models" / "weights" / classifier_weights_path().name
+    (random_generator_weights / served.name).symlink_to(served)
+    return random_generator_weights
+
+
+@pytest.fixture
 def rng():
     return np.random.default_rng(0)
 

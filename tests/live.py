@@ -100,6 +100,12 @@ class TcpProxy:
         self._threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
+        # shutdown() first: on Linux, close() alone leaves an accept() blocked in another thread
+        # listening, and it let one new connection through after the cut (a flaky 200).
+        try:
+            self._listener.shutdown(self._socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._listener.close()
         for connection in self._connections:
             try:
@@ -114,6 +120,9 @@ class TcpProxy:
             try:
                 client, _ = listener.accept()
             except OSError:
+                return
+            if listener is not self._listener or listener.fileno() == -1:  # accepted while being cut
+                client.close()
                 return
             server = self._socket.create_connection(("127.0.0.1", self.target_port))
             self._connections += [client, server]

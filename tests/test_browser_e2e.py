@@ -73,3 +73,46 @@ def test_studio_shows_a_live_thumbnail_for_every_category(site, page):
     assert page.locator(".categories img").count() == 13
     assert not page.is_visible("#error")
     page.screenshot(path=str(ARTIFACTS / "e2e-categories.png"), full_page=True)
+
+
+def test_colourways_and_a_half_drop_print_from_the_editor(site, page, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(site + "/patterns/striped/?seed=5&repeat=half-drop")
+    page.wait_for_selector("#repeat[data-seed]", timeout=60_000)
+    assert "repeat=half-drop" in page.get_attribute("#permalink", "href")
+    page.click("#show-colourways")
+    page.wait_for_selector("#colourways .card:nth-child(4) img", timeout=90_000)
+    page.locator("#colourways .card").nth(2).click()  # the third colourway goes into the editor
+    assert page.is_checked("input[name=use_c1]")
+    page.fill("#print-width", "2.54")
+    page.select_option("#print-dpi", "150")
+    with page.expect_download(timeout=90_000) as download_info:
+        page.click("#download-print")
+    saved = tmp_path / "print.png"
+    download_info.value.save_as(saved)
+    printed = Image.open(saved)
+    assert printed.size == (300, 300) and round(printed.info["dpi"][0]) == 150
+    assert not page.is_visible("#error")
+    page.screenshot(path=str(ARTIFACTS / "e2e-colourways.png"), full_page=True)
+
+
+def test_patterns_from_your_own_fabric_and_onto_a_photo(site, page):
+    from models.fabric.evaluate import closeup_photos
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    _, fabric_photo = closeup_photos(3)[2]
+    page.goto(site + "/fabric/")
+    page.set_input_files("#fabric input[name=photo]", str(fabric_photo))
+    page.click("#fabric button[type=submit]")
+    page.wait_for_selector("#fabric-result:not([hidden])", timeout=120_000)
+    assert "This looks like" in page.inner_text("#fabric-category")
+    assert page.locator("#fabric-variations img").count() == 4
+    assert "/api/jobs/" in page.get_attribute("#fabric-repeat", "style")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(ARTIFACTS / "e2e-fabric.png"), full_page=True)
+    page.click("#fabric-tile-tryon")
+    page.wait_for_selector("#fabric-note:not([hidden])")
+    page.locator("input[name=template]").first.check()
+    page.click("#tryon button[type=submit]")
+    page.wait_for_selector("#result:not([hidden])", timeout=120_000)
+    assert not page.is_visible("#error")

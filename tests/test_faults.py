@@ -10,8 +10,8 @@ import pytest
 import requests
 from PIL import Image
 
-from aifashion.processes import job_wait, manage, site_session, web_process, worker_process
-from tests.live import TcpProxy, private_redis, process_env, scratch_database
+from aifashion.processes import beat_process, job_wait, manage, site_session, web_process, worker_process
+from tests.live import TcpProxy, private_redis, process_env, redis_empty, scratch_database
 from tryon.stock import stock_names, stock_path
 
 
@@ -103,3 +103,21 @@ def test_postgres_cut_off_briefly_gives_503_then_recovers_without_restart(tryon_
                 assert status.status_code == 503 and time.time() < deadline
                 time.sleep(0.5)
             assert job_wait(visitor, url, status.json())["status"] == "done"
+
+
+def test_a_job_whose_message_was_lost_is_swept_back_by_beat_and_completes(random_generator_weights, tmp_path):
+    import redis
+
+    with scratch_database() as database_url:
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"),
+                          AIFASHION_WEIGHTS_DIR=str(random_generator_weights), JOBS_STALE_SECONDS="3",
+                          JOBS_SWEEP_SECONDS="1")
+        manage(env, "migrate", "--noinput")
+        with web_process(env, tmp_path / "web.log") as url:
+            visitor = site_session(url)
+            job = visitor.post(url + "/api/patterns", json={"category": "floral", "size": 64}, timeout=30).json()
+            redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # the queued message is lost
+            with worker_process(env, tmp_path / "worker.log"), beat_process(env, tmp_path / "beat.log"):
+                done = job_wait(visitor, url, job, timeout=60)
+        assert done["status"] == "done", done["error"]
+        assert f"job {job['id']} re-enqueued (attempt 2)" in (tmp_path / "worker.log").read_text()

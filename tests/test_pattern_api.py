@@ -44,8 +44,9 @@ def test_form_encoded_requests_work_too(client, django_capture_on_commit_callbac
 @pytest.mark.parametrize("body,message", [
     ({"category": "plaid"}, "unknown category"),
     ({}, "category is required"),
-    ({"category": "floral", "size": 5000}, "size must be"),
-    ({"category": "floral", "seed": "abc"}, "seed must be a whole number from 0 to 2147483647, or null"),
+    ({"category": "floral", "size": 9000}, "size must be a whole number from 64 to 8000"),
+    ({"category": "floral", "size": 5000}, "size above 2048 px is for prints"),
+    ({"category": "floral", "seed": "abc"}, "seed must be a whole number from 0 to 2147483647"),
     ({"category": "floral", "palette": ["#12", "#fff000"]}, "#rrggbb"),
     ({"category": "floral", "variations": [9, 0, 0]}, "variations"),
 ])

@@ -43,6 +43,18 @@ def test_seam_score_flags_a_non_tileable_image(rng):
     assert seam_score(ramp) > 50
 
 
+def test_the_evaluation_averages_enough_seams_to_score_a_seamless_print_near_one(rng):
+    """Stripes that tile exactly, at random phases: each wrap-around is an ordinary step, yet
+    one image scores from 0 to 1.6; the evaluation's average over SEAM_SAMPLES lands near 1."""
+    from models.pattern_gan.evaluate import SEAM_SAMPLES
+
+    wave = 127 + 100 * np.sin(np.arange(256) * 2 * np.pi / 32)
+    stripes = wave[None, :, None].repeat(256, 0).repeat(3, 2).astype(np.uint8)
+    scores = [seam_score(np.roll(stripes, int(rng.integers(256)), axis=1)) for _ in range(SEAM_SAMPLES)]
+    assert max(scores) - min(scores) > 1
+    assert 0.85 < np.mean(scores) < 1.15
+
+
 def test_native_layout_repeats_a_tile_beyond_the_native_limit():
     assert native_layout(512, 1.0) == (512, 1)
     assert native_layout(2048, 1.0) == (512, 4)  # a 512 px repeat, tiled

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from tests import photo_files
-from tryon.photos import PhotoError, photo_read
+from jobs.photos import PhotoError, photo_read
 
 
 def test_exif_orientation_is_applied():

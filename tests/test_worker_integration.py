@@ -61,3 +61,24 @@ def test_the_per_visitor_cap_holds_on_the_real_queue(random_generator_weights, t
                                headers={"Content-Type": "application/json"}, timeout=60)
             assert big.status_code == 413 and "limit" in big.json()["error"]
             assert visitor.get(url + "/api/jobs/nothing", timeout=10).json()["error"] == "not found"
+
+
+def test_a_fabric_photo_becomes_patterns_in_the_worker(tmp_path):
+    from models.fabric.evaluate import closeup_photos
+
+    category, photo = closeup_photos(1)[0]
+    with scratch_database() as database_url:
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"))
+        manage(env, "migrate", "--noinput")
+        with worker_process(env, tmp_path / "worker.log"), web_process(env, tmp_path / "web.log") as url:
+            visitor = site_session(url)
+            response = visitor.post(url + "/api/fabric", files={"photo": (photo.name, photo.read_bytes(), "image/jpeg")},
+                                    timeout=30)
+            assert response.status_code == 202, response.text
+            job = job_wait(visitor, url, response.json())
+            assert job["status"] == "done", job["error"]
+            assert f"{job['id']}" in (tmp_path / "worker.log").read_text()
+    params = job["params"]
+    assert params["category"] == category  # a validation close-up the classifier never saw
+    assert all(v["distance"] < params["random_texture_distance"] for v in params["variations"])
+    assert params["tile"]["texture_distance"] < params["random_texture_distance"]

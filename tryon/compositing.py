@@ -15,16 +15,16 @@ GARMENT_COLOURS = {  # outline colours per garment class (RGB)
 
 
 def tile_place(tile: np.ndarray, height: int, width: int, scale: float, rotation_deg: float) -> np.ndarray:
-    """Repeat a seamless tile [T, T, 3] over a height x width canvas, zoomed by `scale` and
+    """Repeat a seamless tile [Th, Tw, 3] over a height x width canvas, zoomed by `scale` and
     rotated by `rotation_deg` about the canvas centre. -> [height, width, 3] float32 0..1."""
-    t = tile.shape[0]
+    th, tw = tile.shape[:2]
     theta = np.deg2rad(rotation_deg)
     cos, sin = np.cos(theta), np.sin(theta)
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     ys -= height / 2
     xs -= width / 2
-    u = (((cos * xs + sin * ys) / scale) % t).astype(np.float32)
-    v = (((-sin * xs + cos * ys) / scale) % t).astype(np.float32)
+    u = (((cos * xs + sin * ys) / scale) % tw).astype(np.float32)
+    v = (((-sin * xs + cos * ys) / scale) % th).astype(np.float32)
     # Wrap the tile by one pixel so bilinear sampling at the border reads the opposite edge.
     wrapped = cv2.copyMakeBorder(tile, 0, 1, 0, 1, cv2.BORDER_WRAP)
     placed = cv2.remap(wrapped, u, v, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
@@ -43,7 +43,7 @@ def shading_of(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 def garment_composite(photo: np.ndarray, alpha: np.ndarray, tile: np.ndarray, scale: float,
                       rotation_deg: float) -> np.ndarray:
-    """photo: [H, W, 3] uint8, alpha: [H, W] 0..1, tile: [T, T, 3] uint8 -> [H, W, 3] uint8."""
+    """photo: [H, W, 3] uint8, alpha: [H, W] 0..1, tile: [Th, Tw, 3] uint8 -> [H, W, 3] uint8."""
     h, w = alpha.shape
     zoom = scale * max(h, w) / REFERENCE_LONG_SIDE
     placed = tile_place(tile, h, w, zoom, rotation_deg)

@@ -18,6 +18,8 @@ class TryonRequest(PatternFields):
     scale: Annotated[float, Field(ge=0.25, le=4)] = 1.0
     rotation: Annotated[float, Field(ge=-MAX_ROTATION, le=MAX_ROTATION)] = 0.0
     template: Annotated[str, Rule("the name of a stock photo")] | None = None
+    # The tile a finished fabric job of this visitor cut from their fabric, instead of a generated one.
+    fabric_job: Annotated[str, Rule("the id of your finished fabric job")] | None = None
 
     @field_validator("template")
     @classmethod

@@ -1,4 +1,5 @@
 """Garment parsing for the site, the tasks and the CLI."""
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,16 +8,17 @@ from PIL import Image
 
 from jobs.errors import UserInputError
 from jobs.models import Job
+from jobs.photos import PhotoError, photo_read
 from jobs.services import job_create, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
+from jobs.uploads import upload_reencode
 from models.garment_parser.model import parser_classes
 from models.garment_parser.predict import class_probabilities, matte_refine, parser_load, photo_labels
 from models.runtime import torch_threads_configure
-from patterns.services import pattern_generate, pattern_spec_build, pattern_spec_from_fields, png_encode, spec_to_params
+from patterns.png import png_encode
+from patterns.services import pattern_generate, pattern_spec_build, pattern_spec_from_fields, spec_to_params
 from tryon.compositing import garment_composite, garments_outlined
-from tryon.photos import PhotoError, photo_read
 from tryon.schemas import TryonRequest
 from tryon.stock import stock_path
-from tryon.uploads import upload_reencode
 
 
 @dataclass
@@ -72,6 +74,8 @@ def tryon_job_create(*, owner: str, request: TryonRequest, upload=None) -> Job:
     spec = pattern_spec_from_fields(fields=request, size=TILE_PX, scale=1.0)
     params = {"pattern": spec_to_params(spec), "garments": list(request.garments), "scale": request.scale,
               "rotation": request.rotation}
+    if request.fabric_job is not None:
+        params["fabric_job"] = str(fabric_tile_job(owner=owner, job_id=request.fabric_job).id)
     if upload is not None:
         photo = upload_reencode(data=upload.read(), name=upload.name or "upload",
                                 content_type=(upload.content_type or "").split(";")[0].strip())
@@ -83,6 +87,23 @@ def tryon_job_create(*, owner: str, request: TryonRequest, upload=None) -> Job:
     else:
         raise TryonInputError("send a photo (JPEG, PNG or WebP) or choose a template")
     return job_create(owner=owner, kind=Job.Kind.TRYON, params=params, files={"photo.png": photo})
+
+
+def fabric_tile_job(*, owner: str, job_id: str) -> Job:
+    """The visitor's finished fabric job whose tile a try-on may use."""
+    job = Job.objects.filter(id=job_id, owner=owner, kind=Job.Kind.FABRIC, status=Job.Status.DONE).first() \
+        if _is_uuid(job_id) else None
+    if job is None or "tile.png" not in job.results:
+        raise TryonInputError("fabric_job: no finished fabric job of yours has that id")
+    return job
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def tryon_job_execute(*, job_id) -> None:
@@ -100,7 +121,10 @@ def tryon_job_execute(*, job_id) -> None:
                                         f"was found in the photo; found: {', '.join(found) or 'none'}")
         return
     alpha = segmentation.matte(photo, chosen)
-    tile = pattern_generate(spec=pattern_spec_build(**job.params["pattern"]))
+    if job.params.get("fabric_job"):
+        tile = photo_read(job_file_read(job=Job.objects.get(id=job.params["fabric_job"]), name="tile.png"))
+    else:
+        tile = pattern_generate(spec=pattern_spec_build(**job.params["pattern"]))
     job_progress(job=job, percent=70)
     result = garment_composite(photo, alpha, tile, job.params["scale"], job.params["rotation"])
     results = [

@@ -1,14 +1,14 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from jobs.errors import UserInputError
-from jobs.http import FORM_TYPES, accepted, job_api
+from jobs.http import FORM_TYPES, accepted, api_endpoint, request_photo
 from jobs.visitors import visitor_token
+from models.pattern_gan.repeats import LAYOUTS
 from models.pattern_gan.sample import served_categories
 from tryon.schemas import GARMENT_CHOICES, TryonRequest
 from tryon.services import tryon_job_create
 from tryon.stock import stock_names
-from tryon.uploads import MAX_UPLOAD_BYTES
+from jobs.uploads import MAX_UPLOAD_BYTES
 
 
 @require_safe
@@ -16,16 +16,11 @@ def page(request):
     visitor_token(request)
     return render(request, "tryon/page.html", {
         "categories": served_categories(), "garments": GARMENT_CHOICES, "stock": stock_names(),
-        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024), "layouts": LAYOUTS,
     })
 
 
-@job_api(schema=TryonRequest, rate="RATE_LIMIT_TRYON", max_body=MAX_UPLOAD_BYTES + 64 * 1024, content_types=FORM_TYPES)
+@api_endpoint(schema=TryonRequest, rate="RATE_LIMIT_TRYON", max_body=MAX_UPLOAD_BYTES + 64 * 1024, content_types=FORM_TYPES)
 def api_tryon(request, payload: TryonRequest):
-    files = request.FILES
-    unknown = sorted(set(files) - {"photo"})
-    if unknown:
-        raise UserInputError(f"unknown file field {unknown[0]!r}; send the photo as 'photo'")
-    if len(files.getlist("photo")) > 1:
-        raise UserInputError("send one photo")
-    return accepted(tryon_job_create(owner=visitor_token(request), request=payload, upload=files.get("photo")))
+    photo = request_photo(request, required=False)
+    return accepted(tryon_job_create(owner=visitor_token(request), request=payload, upload=photo))

@@ -17,12 +17,17 @@ def _median_ms(fn, repeats: int) -> float:
     return statistics.median(times) * 1000
 
 
+# The site's sizes, and a print: 8000 px of 20 cm half-drop repeats at 300 dpi (2362 px each).
+CASES = (("512", {"size": 512}), ("2048", {"size": 2048}),
+         ("8000 print", {"size": 8000, "repeat_px": 2362, "layout": "half-drop"}))
+
+
 def patterns_bench(*, category: str, threads: int = 2, repeats: int = 5, encode=None) -> list[dict]:
     torch.set_num_threads(threads)
     rows = []
-    for size in (512, 2048):
-        spec = PatternSpec(category=category, seed=1, size=size)
-        row = {"category": category, "size": size, "threads": threads,
+    for name, fields in CASES:
+        spec = PatternSpec(category=category, seed=1, **fields)
+        row = {"category": category, "case": name, "size": spec.size, "threads": threads,
                "render_ms": round(_median_ms(lambda: pattern_render(spec), repeats), 1)}
         if encode:
             rgb = pattern_render(spec)

@@ -21,35 +21,17 @@ from models.pattern_gan.sample import PatternSpec, generator_load, pattern_rende
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pretrained import fid_inception_net, imagenet_feature_net
+from models.texture_features import EVAL_PX, imagenet_features, images_tensor
 
-EVAL_PX = 96  # real swatches are shown at the generators' native scale (see train.real_scale)
 TARGETS = {"fidelity": 0.9, "diversity": 0.9, "seam": 1.1}
 SEAM_SAMPLES = 128
-IMAGENET_MEAN = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
-IMAGENET_STD = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
-
-
-def _to_tensor(images: np.ndarray, size: int) -> torch.Tensor:
-    """[N, H, W, 3] uint8 -> [N, 3, size, size] float 0..1."""
-    x = torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0
-    return F.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
-
-
-@torch.inference_mode()
-def imagenet_features(net: torch.nn.Module, images: np.ndarray, batch: int = 64) -> torch.Tensor:
-    out = []
-    for i in range(0, len(images), batch):
-        x = _to_tensor(images[i:i + batch], EVAL_PX)
-        x = F.interpolate(x, size=(128, 128), mode="bilinear", align_corners=False)
-        out.append(net((x - IMAGENET_MEAN) / IMAGENET_STD))
-    return torch.cat(out)  # [N, 1280]
 
 
 @torch.inference_mode()
 def inception_features(net, images: np.ndarray, batch: int = 32) -> np.ndarray:
     out = []
     for i in range(0, len(images), batch):
-        x = _to_tensor(images[i:i + batch], EVAL_PX)
+        x = images_tensor(images[i:i + batch], EVAL_PX)
         x = F.interpolate(x, size=(299, 299), mode="bilinear", align_corners=False)
         out.append(net(x * (0.9921875 + 1) - 1).flatten(1))
     return torch.cat(out).double().numpy()  # [N, 2048]

@@ -13,10 +13,13 @@ import torch.nn.functional as F
 from models.pattern_gan.generators import generator_build
 from models.pattern_gan.model import UPSAMPLE, Generator, pattern_weights_dir, pattern_weights_path
 from models.pattern_gan.recolour import recolour
+from models.pattern_gan.repeats import LAYOUTS, repeat_fill, repeat_unit
 from models.runtime import model_device
 from models.weights_io import weights_config, weights_load_into
 
 MIN_SIZE, MAX_SIZE = 64, 2048
+# A print (repeat_px set) is the repeat tiled: it may be this large and stays fast.
+MAX_PRINT_SIZE, MAX_REPEAT_PX = 8000, 4000
 MIN_SCALE, MAX_SCALE = 0.5, 4.0
 # A print is a repeat: larger outputs tile one seamless native tile of at most this side,
 # which keeps 2048 px fast (a 2048 px native render took 2.5 s on this CPU).
@@ -34,10 +37,19 @@ class PatternSpec:
     palette: tuple[tuple[int, int, int], ...] = field(default_factory=tuple)
     seed_b: int | None = None  # with mix: interpolate towards this seed's pattern
     mix: float = 0.0
+    layout: str = "full"  # repeats.LAYOUTS
+    # A print: one repeat (tile) spans repeat_px pixels of the output (from its width in cm
+    # and the DPI); `scale` is then unused.
+    repeat_px: int | None = None
 
     def validate(self) -> None:
-        if not MIN_SIZE <= self.size <= MAX_SIZE:
-            raise ValueError(f"size must be {MIN_SIZE} to {MAX_SIZE} px, not {self.size}")
+        largest = MAX_SIZE if self.repeat_px is None else MAX_PRINT_SIZE
+        if not MIN_SIZE <= self.size <= largest:
+            raise ValueError(f"size must be {MIN_SIZE} to {largest} px, not {self.size}")
+        if self.repeat_px is not None and not MIN_SIZE <= self.repeat_px <= MAX_REPEAT_PX:
+            raise ValueError(f"a repeat must be {MIN_SIZE} to {MAX_REPEAT_PX} px wide, not {self.repeat_px}")
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown repeat layout {self.layout!r}; choose from {', '.join(LAYOUTS)}")
         if not MIN_SCALE <= self.scale <= MAX_SCALE:
             raise ValueError(f"scale must be {MIN_SCALE} to {MAX_SCALE}, not {self.scale}")
         if not 0 <= self.seed < 2**63 or (self.seed_b is not None and not 0 <= self.seed_b < 2**63):
@@ -99,24 +111,52 @@ def native_layout(size: int, scale: float) -> tuple[int, int]:
 
 
 def periodic_resample(tile: torch.Tensor, size: int, period: int) -> torch.Tensor:
-    """Sample a periodic tile [1, 3, n, n] onto a size x size grid whose side spans `period`
-    native pixels (a multiple of n), wrapping around, so the result is itself seamless."""
-    n = tile.shape[-1]
-    if period == size and size % n == 0:
-        return tile.repeat(1, 1, size // n, size // n)  # whole tiles at native scale: exact and fast
+    """Sample a periodic tile [1, 3, h, w] onto a size x size grid whose side spans `period`
+    native pixels (a multiple of h and of w), wrapping around, so the result is itself seamless."""
+    h, w = tile.shape[-2:]
+    if period == size and size % h == 0 and size % w == 0:
+        return tile.repeat(1, 1, size // h, size // w)  # whole tiles at native scale: exact and fast
     padded = F.pad(tile, (2, 2, 2, 2), mode="circular")
-    u = ((torch.arange(size, dtype=torch.float64, device=tile.device) + 0.5) * period / size - 0.5) % n  # [size]
-    coords = ((u + 2.5) / (n + 4) * 2 - 1).float()
-    grid = torch.stack(torch.meshgrid(coords, coords, indexing="xy"), dim=-1)[None]  # [1, size, size, 2]
+    position = (torch.arange(size, dtype=torch.float64, device=tile.device) + 0.5) * period / size - 0.5  # [size]
+    x, y = ((((position % n) + 2.5) / (n + 4) * 2 - 1).float() for n in (w, h))
+    grid = torch.stack(torch.meshgrid(x, y, indexing="xy"), dim=-1)[None]  # [1, size, size, 2]
     return F.grid_sample(padded, grid, mode="bicubic", align_corners=False).clamp(-1, 1)
 
 
 @torch.inference_mode()
 def pattern_render(spec: PatternSpec, generator: Generator | None = None) -> np.ndarray:
-    """-> [size, size, 3] uint8 RGB, from the served generator of spec.category unless another is given."""
+    """-> [size, size, 3] uint8 RGB, from the served generator of spec.category unless another
+    is given. The image is a whole number of the layout's units, so it tiles seamlessly."""
     spec.validate()
     generator = generator or generator_load(spec.category)
+    if spec.repeat_px is not None:
+        return _print_render(spec, generator)
     native, repeats = native_layout(spec.size, spec.scale)
+    if spec.layout != "full" and repeats % 2:
+        # Every other layout's unit spans two tiles along an axis: a whole number of units per side.
+        repeats += 1
+        native = max(UPSAMPLE, round(spec.size / spec.scale / repeats / UPSAMPLE) * UPSAMPLE)
+    tile = _tile(spec, generator, native)
+    # The tile is exactly periodic, so tiled it shows the same texture wherever it is cut.
+    # It is cut at the latent grid: a shift by half a cell (8 px) put the border on the step
+    # shared by three upsampling levels and measurably raised the seam score (e.g. zigzag 0.83 -> 1.58).
+    if spec.layout != "full":
+        unit = repeat_unit(tile[0].permute(1, 2, 0).cpu().numpy(), spec.layout)
+        tile = torch.from_numpy(np.ascontiguousarray(unit)).permute(2, 0, 1)[None].to(tile.device)
+    return _finish(periodic_resample(tile, spec.size, native * repeats), spec)
+
+
+def _print_render(spec: PatternSpec, generator: Generator) -> np.ndarray:
+    """A print: the tile at repeat_px (rendered at most MAX_NATIVE and resampled), arranged by
+    the layout and repeated over size x size by copying, which keeps 8000 px fast."""
+    repeat_px = spec.repeat_px + spec.repeat_px % 2  # half-drop and half-brick shift by half a tile
+    native = min(MAX_NATIVE, max(UPSAMPLE, round(repeat_px / UPSAMPLE) * UPSAMPLE))
+    tile = _finish(periodic_resample(_tile(spec, generator, native), repeat_px, native), spec)
+    return repeat_fill(repeat_unit(tile, spec.layout), spec.size, spec.size)
+
+
+def _tile(spec: PatternSpec, generator: Generator, native: int) -> torch.Tensor:
+    """-> the seed's seamless tile [1, 3, native, native] in -1..1."""
     cells = native // UPSAMPLE
     z_local, z_global = seed_latents(generator, spec.seed, cells)
     if spec.seed_b is not None and spec.mix > 0:
@@ -128,11 +168,11 @@ def pattern_render(spec: PatternSpec, generator: Generator | None = None) -> np.
     w = generator.map(z_global)  # [1, w_dim]
     for k, amount in enumerate(spec.variations):
         w = w + amount * generator.w_spread[k] * generator.w_directions[k]
-    tile = generator.synthesise(z_local, w)  # [1, 3, native, native]
-    # The tile is exactly periodic, so tiled it shows the same texture wherever it is cut.
-    # It is cut at the latent grid: a shift by half a cell (8 px) put the border on the step
-    # shared by three upsampling levels and measurably raised the seam score (e.g. zigzag 0.83 -> 1.58).
-    image = periodic_resample(tile, spec.size, native * repeats)
+    return generator.synthesise(z_local, w)
+
+
+def _finish(image: torch.Tensor, spec: PatternSpec) -> np.ndarray:
+    """[1, 3, H, W] in -1..1 -> [H, W, 3] uint8, recoloured to the spec's palette."""
     rgb = ((image[0].permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).cpu().numpy()
     if spec.palette:
         rgb = recolour(rgb, list(spec.palette))

@@ -37,20 +37,36 @@ def illumination_flatten(rgb: np.ndarray, mask: np.ndarray | None = None,
 def repeat_period(grey: np.ndarray, min_px: int = MIN_PERIOD_PX) -> tuple[float | None, float]:
     """The shortest clear repeat of a square-ish crop ([H, W], any numeric type), in pixels,
     from the autocorrelation along each axis: (period or None, its strength 0..1)."""
+    best: tuple[float | None, float] = (None, 0.0)
+    for period, strength in axis_periods(grey, min_px):
+        if period is not None and (best[0] is None or period < best[0]):
+            best = (period, strength)
+    return best
+
+
+def axis_periods(grey: np.ndarray, min_px: int = MIN_PERIOD_PX) -> list[tuple[float | None, float]]:
+    """[(period, strength) across x, (period, strength) down y]; (None, 0) where an axis has
+    no clear repeat."""
+    acf = autocorrelation(grey)
+    if acf is None:
+        return [(None, 0.0), (None, 0.0)]
+    h, w = grey.shape
+    found = []
+    for profile in (acf[0, : w // 2], acf[: h // 2, 0]):
+        period, strength = _first_peak(profile, min_px)
+        found.append((period, strength) if period is not None and strength >= MIN_PERIOD_STRENGTH else (None, 0.0))
+    return found
+
+
+def autocorrelation(grey: np.ndarray) -> np.ndarray | None:
+    """[H, W] -> its normalised autocorrelation [2H, 2W] (1 at lag 0; lag (dy, dx) at [dy, dx]),
+    or None for a flat image."""
     x = grey.astype(np.float64) - grey.mean()
     h, w = x.shape
     window = np.hanning(h)[:, None] * np.hanning(w)[None, :]  # no wrap-around edge in the spectrum
     spectrum = np.fft.rfft2(x * window, s=(2 * h, 2 * w))  # zero-padded: a linear, not circular, correlation
     acf = np.fft.irfft2(np.abs(spectrum) ** 2, s=(2 * h, 2 * w))
-    if acf[0, 0] <= 1e-9:
-        return None, 0.0
-    acf = acf / acf[0, 0]
-    best: tuple[float | None, float] = (None, 0.0)
-    for profile in (acf[0, : w // 2], acf[: h // 2, 0]):
-        period, strength = _first_peak(profile, min_px)
-        if period is not None and strength >= MIN_PERIOD_STRENGTH and (best[0] is None or period < best[0]):
-            best = (period, strength)
-    return best
+    return None if acf[0, 0] <= 1e-9 else acf / acf[0, 0]
 
 
 def _first_peak(profile: np.ndarray, min_px: int) -> tuple[float | None, float]:

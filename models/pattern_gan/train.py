@@ -268,6 +268,8 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
                              "category has a structured family, else spatial")
     parser.add_argument("--discriminator", choices=["dcgan", "projected"], default="dcgan",
                         help="for spatial generators (structured ones always learn against the projected one)")
+    parser.add_argument("--mode-seeking", type=float, default=None,
+                        help="weight of the mode-seeking (diversity) term, instead of the recipe's")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
 
@@ -287,6 +289,8 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             model_config = generator_config(name, args.generator)
             train_config = recipe(model_config, args.discriminator, iters=args.iters, init=args.init,
                                   texture_weight=args.texture_weight, texture_match=args.texture_match)
+            if args.mode_seeking is not None:
+                train_config["mode_seeking"] = args.mode_seeking
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
                           model_config=model_config, threads=args.threads, device=torch.device(args.device),
                           max_seconds=args.minutes and args.minutes * 60, log=log)

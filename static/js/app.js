@@ -102,6 +102,7 @@ function editorParams(form, category) {
     category, seed: Number(f.get("seed") || 0), scale: Number(f.get("scale")),
     variations: ["v1", "v2", "v3"].map((name) => Number(f.get(name))),
     palette: ["1", "2", "3"].filter((i) => f.get("use_c" + i)).map((i) => f.get("c" + i)),
+    repeat: f.get("repeat") || "full",
   };
   if (f.get("seed_b") !== "" && f.get("seed_b") !== null) { params.seed_b = Number(f.get("seed_b")); params.mix = Number(f.get("mix")); }
   return params;
@@ -146,12 +147,13 @@ function initCategory() {
     const params = editorParams(form, category);
     history.replaceState(null, "", permalinkFor(category, params));
     document.getElementById("permalink").href = permalinkFor(category, params);
-    const tryon = new URLSearchParams({ category, seed: params.seed, scale: params.scale });
+    const tryon = new URLSearchParams({ category, seed: params.seed, scale: params.scale, repeat: params.repeat });
     document.getElementById("tryon-link").href = "/tryon/?" + tryon.toString();
     try {
       const job = await runJob("/api/patterns", { ...params, size: 256 }, setProgress);
       document.getElementById("repeat").style.backgroundImage = "url(" + job.results.pattern + ")";
       document.getElementById("repeat").dataset.seed = job.params.seed;
+      colourways = job.params.colourways || [];
     } catch (error) { showError(error.message); }
     setProgress(null);
   }
@@ -186,6 +188,58 @@ function initCategory() {
     } catch (error) { showError(error.message); }
     setProgress(null);
   });
+  // Colourways: the rendered pattern's own colours turned around the colour wheel, or a photo's.
+  let colourways = [];
+  function setPalette(palette) {
+    ["1", "2", "3"].forEach((i, k) => {
+      form["use_c" + i].checked = k < palette.length;
+      if (k < palette.length) form["c" + i].value = palette[k];
+    });
+  }
+  function showColourways(ways) {
+    const row = document.getElementById("colourways");
+    row.innerHTML = "";
+    ways.forEach((palette) => {
+      const cell = document.createElement("a");
+      cell.className = "card";
+      cell.href = "#editor";
+      cell.innerHTML = '<div class="swatch loading"></div><span>' + palette.join(" ") + "</span>";
+      cell.addEventListener("click", () => { setPalette(palette); render(); });
+      row.appendChild(cell);
+      runJob("/api/patterns", { ...editorParams(form, category), palette, size: 192 }).then((job) => {
+        const img = document.createElement("img");
+        img.src = job.results.pattern;
+        img.alt = category + " in " + palette.join(", ");
+        cell.querySelector(".swatch").replaceWith(img);
+      }).catch((error) => showError(error.message));
+    });
+  }
+  document.getElementById("show-colourways").addEventListener("click", () => showColourways(colourways));
+  document.getElementById("palette-photo").addEventListener("change", async (event) => {
+    showError("");
+    const file = event.target.files[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append("photo", file);
+    const response = await fetch("/api/palette", { method: "POST", body, headers: { "X-CSRFToken": csrfToken() },
+                                                   credentials: "same-origin" });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) { showError(data.error || "the photo could not be read"); return; }
+    setPalette(data.palette);
+    showColourways(data.colourways);
+    render();
+  });
+
+  document.getElementById("download-print").addEventListener("click", async () => {
+    showError("");
+    const print = { width_cm: Number(document.getElementById("print-width").value),
+                    dpi: Number(document.getElementById("print-dpi").value) };
+    try {
+      const job = await runJob("/api/patterns", { ...editorParams(form, category), ...print }, setProgress);
+      window.location.href = job.results.pattern + "?download=1";
+    } catch (error) { showError(error.message); }
+    setProgress(null);
+  });
   fresh();
   render();
 }
@@ -194,7 +248,19 @@ function initCategory() {
 function initTryon() {
   const form = document.getElementById("tryon");
   const query = new URLSearchParams(window.location.search);
-  for (const key of ["category", "seed", "scale"]) if (query.get(key) && form[key]) form[key].value = query.get(key);
+  for (const key of ["category", "seed", "scale", "repeat"]) if (query.get(key) && form[key]) form[key].value = query.get(key);
+  // From the fabric page: a variation's palette, or the tile cut from the visitor's fabric.
+  (query.get("palette") || "").split(",").filter(Boolean).forEach((colour) => {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "palette";
+    input.value = colour;
+    form.appendChild(input);
+  });
+  if (query.get("fabric_job")) {
+    form.fabric_job.value = query.get("fabric_job");
+    document.getElementById("fabric-note").hidden = false;
+  }
   bindOutputs(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -217,8 +283,46 @@ function initTryon() {
   });
 }
 
+// From your fabric: upload a photo; show its category, its seamless tile and 4 variations.
+function initFabric() {
+  const form = document.getElementById("fabric");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError("");
+    document.getElementById("fabric-result").hidden = true;
+    try {
+      const job = await runJob("/api/fabric", new FormData(form), setProgress);
+      const p = job.params;
+      const sure = Math.round(100 * p.probabilities[p.category]);
+      document.getElementById("fabric-category").textContent = "This looks like " + p.category + " (" + sure + "% sure).";
+      document.getElementById("fabric-repeat").style.backgroundImage = "url(" + job.results.tile + ")";
+      document.getElementById("fabric-tile-download").href = job.results.tile + "?download=1";
+      document.getElementById("fabric-tile-tryon").href = "/tryon/?" + new URLSearchParams({ category: p.category, fabric_job: job.id });
+      const grid = document.getElementById("fabric-variations");
+      grid.innerHTML = "";
+      p.variations.forEach((variation, k) => {
+        const url = job.results["variation-" + (k + 1)];
+        const query = { category: p.category, seed: variation.seed };
+        if (variation.palette.length) query.palette = variation.palette.join(",");
+        const card = document.createElement("div");
+        card.className = "card";
+        card.innerHTML = '<img alt=""><span></span> <a class="download">Download</a> <a class="tryon">Try it on</a>';
+        card.querySelector("img").src = url;
+        card.querySelector("img").alt = p.category + " variation " + (k + 1);
+        card.querySelector("span").textContent = "seed " + variation.seed;
+        card.querySelector(".download").href = url + "?download=1";
+        card.querySelector(".tryon").href = "/tryon/?" + new URLSearchParams(query);
+        grid.appendChild(card);
+      });
+      document.getElementById("fabric-result").hidden = false;
+    } catch (error) { showError(error.message); }
+    setProgress(null);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   if (document.querySelector("[data-thumbnail]")) initStudio();
   if (document.getElementById("editor")) initCategory();
   if (document.getElementById("tryon")) initTryon();
+  if (document.getElementById("fabric")) initFabric();
 });

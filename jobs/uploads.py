@@ -1,18 +1,19 @@
 """Checking and re-encoding uploaded photos before anything is stored."""
 import io
 
+import numpy as np
 from PIL import Image
 
-from tryon.photos import MAX_PIXELS, PhotoError, photo_read
+from jobs.photos import MAX_PIXELS, PhotoError, photo_read
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 WORKING_LONG_SIDE = 2048  # larger photos are processed (and returned) at this size
 
 
-def upload_reencode(*, data: bytes, name: str, content_type: str) -> bytes:
-    """-> PNG bytes of the photo, orientation applied, no metadata (EXIF/GPS dropped).
-    Raises PhotoError with a message for the user."""
+def upload_read(*, data: bytes, name: str, content_type: str) -> np.ndarray:
+    """An uploaded photo, checked -> [H, W, 3] uint8 RGB, orientation applied, at most
+    WORKING_LONG_SIDE on its long side. Raises PhotoError with a message for the user."""
     if not data:
         raise PhotoError(f"{name}: the file is empty")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -28,10 +29,15 @@ def upload_reencode(*, data: bytes, name: str, content_type: str) -> bytes:
         actual = None
     if actual not in ALLOWED_FORMATS:
         raise PhotoError(f"{name}: the file is not a JPEG, PNG or WebP image")
-    rgb = photo_read(data, name=name)
-    image = Image.fromarray(rgb)
+    image = Image.fromarray(photo_read(data, name=name))
     if max(image.size) > WORKING_LONG_SIDE:
         image.thumbnail((WORKING_LONG_SIDE, WORKING_LONG_SIDE), Image.Resampling.LANCZOS)
+    return np.asarray(image)
+
+
+def upload_reencode(*, data: bytes, name: str, content_type: str) -> bytes:
+    """-> PNG bytes of the checked photo (upload_read): a fresh file, so no EXIF and no GPS."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1)  # a fresh file: no EXIF, no GPS
+    Image.fromarray(upload_read(data=data, name=name, content_type=content_type)).save(
+        buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
