@@ -1,7 +1,7 @@
 """The pattern fields of the JSON API (POST /api/patterns, and the try-on's pattern)."""
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from jobs.schemas import ApiRequest, Rule
 from models.pattern_gan.repeats import LAYOUTS
@@ -16,25 +16,27 @@ CM_PER_INCH = 2.54
 DEFAULT_DPI = 300
 
 
+def served_category(value: str) -> str:
+    served = served_categories()
+    if value not in served:
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        choice = f"choose from {', '.join(served)}" if served else "no pattern generators are installed"
+        raise ValueError(f"unknown category {shown!r}; {choice}")
+    return value
+
+
+Category = Annotated[str, AfterValidator(served_category), Rule("the name of a pattern category")]
+
+
 class PatternFields(ApiRequest):
     """What a pattern is drawn from; no seed means a random one."""
-    category: Annotated[str, Rule("the name of a pattern category")]
+    category: Category
     seed: Seed | None = None
     variations: Annotated[list[Variation], Field(max_length=3)] = []
     palette: Annotated[list[HexColour], Field(max_length=3)] = []
     seed_b: Seed | None = None
     mix: Annotated[float, Field(ge=0, le=1)] = 0.0
     repeat: Literal[LAYOUTS] = "full"
-
-    @field_validator("category")
-    @classmethod
-    def _served(cls, value: str) -> str:
-        served = served_categories()
-        if value not in served:
-            shown = value if len(value) <= 40 else value[:40] + "..."
-            choice = f"choose from {', '.join(served)}" if served else "no pattern generators are installed"
-            raise ValueError(f"unknown category {shown!r}; {choice}")
-        return value
 
 
 class PatternRequest(PatternFields):

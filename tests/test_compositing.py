@@ -36,3 +36,47 @@ def test_outlines_report_the_garments_found():
     image, found = garments_outlined(np.full((50, 50, 3), 128, np.uint8), labels, names)
     assert set(found) == {"top", "bottom"}
     assert image.shape == (50, 50, 3)
+
+
+def test_a_fold_bends_a_straight_stripe():
+    """A sinusoidal luminance ridge (horizontal folds) bends a diagonal stripe by pixels."""
+    n = 600
+    y = np.arange(n)[:, None]
+    lum = 150 + 90 * np.sin(2 * np.pi * y / 200.0) * np.ones((1, n))
+    photo = np.repeat(lum[..., None], 3, 2).astype(np.uint8)
+    alpha = np.ones((n, n), np.float32)
+    tile = np.full((n, n, 3), 255, np.uint8)
+    for row in range(n):  # one dark diagonal stripe; placed centred, it runs along x = y
+        tile[row, (row + np.arange(-3, 4)) % n] = 0
+    rows = np.arange(40, n - 40)
+
+    def bend(image):  # the stripe's largest distance from a straight line, in pixels
+        centre = image.mean(2).argmin(1)[rows].astype(float)
+        return np.abs(centre - np.polyval(np.polyfit(rows, centre, 1), rows)).max()
+
+    assert bend(garment_composite(photo, alpha, tile, scale=1.0, rotation_deg=0, folds=False)) <= 1.5
+    assert bend(garment_composite(photo, alpha, tile, scale=1.0, rotation_deg=0, folds=True)) >= 2.5
+
+
+def test_highlights_stay_over_a_dark_pattern():
+    photo = np.full((40, 40, 3), 120, np.uint8)
+    photo[18:22, 18:22] = 250  # a specular spot on the garment
+    alpha = np.ones((40, 40), np.float32)
+    dark = np.full((8, 8, 3), 20, np.uint8)
+    out = garment_composite(photo, alpha, dark, scale=1.0, rotation_deg=0)
+    assert out[20, 20].mean() > 200 and out[5, 5].mean() < 60
+
+
+def test_the_same_repeat_size_looks_the_same_on_a_close_up_and_a_full_length_photo():
+    from tryon.compositing import body_scale, person_height_px
+
+    full = np.zeros((1000, 600), np.uint8)
+    full[100:950, 200:400] = 3  # a person 850 px tall
+    close = np.zeros((1000, 600), np.uint8)
+    close[0:1000, 0:600] = 3  # a close-up: the person (cut off) fills the frame
+    assert person_height_px(full) == 850
+    a = body_scale(person_px=850, person_cm=170, repeat_cm=8, repeat_px=512)
+    b = body_scale(person_px=1700, person_cm=170, repeat_cm=8, repeat_px=512)
+    assert b == 2 * a  # twice the pixels per cm: twice the zoom, the same print on the body
+    assert abs(a * 512 - 8 * 850 / 170) < 1e-9  # one repeat spans 8 cm of a 170 cm person
+    assert person_height_px(np.zeros((30, 30), np.uint8)) == 30  # nobody found: the photo's height

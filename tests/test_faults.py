@@ -11,7 +11,7 @@ import requests
 from PIL import Image
 
 from aifashion.processes import beat_process, job_wait, manage, site_session, web_process, worker_process
-from tests.live import TcpProxy, private_redis, process_env, redis_empty, scratch_database
+from tests.live import TcpProxy, private_redis, process_env, scratch_database
 from tryon.stock import stock_names, stock_path
 
 
@@ -108,8 +108,8 @@ def test_postgres_cut_off_briefly_gives_503_then_recovers_without_restart(tryon_
 def test_a_job_whose_message_was_lost_is_swept_back_by_beat_and_completes(random_generator_weights, tmp_path):
     import redis
 
-    with scratch_database() as database_url:
-        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"),
+    with scratch_database() as database_url, private_redis(tmp_path) as (redis_url, _, _):
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_url, MEDIA_ROOT=str(tmp_path / "media"),
                           AIFASHION_WEIGHTS_DIR=str(random_generator_weights), JOBS_STALE_SECONDS="3",
                           JOBS_SWEEP_SECONDS="1")
         manage(env, "migrate", "--noinput")

@@ -102,3 +102,33 @@ def test_a_photo_without_the_chosen_garment_fails_the_job_with_a_message(client,
     job = post(client, django_capture_on_commit_callbacks, files={"photo": upload}, garments=["dress"]).json()
     status = client.get(job["status_url"]).json()
     assert status["status"] == "failed" and "none of the chosen garments" in status["error"]
+
+
+def test_each_garment_may_wear_its_own_pattern(client, django_capture_on_commit_callbacks, tryon_models):
+    response = post(client, django_capture_on_commit_callbacks, template=stock_names()[0], category="floral",
+                    seed="3", garments=["top", "bottom", "dress", "outerwear"], bottom_category="tartan",
+                    bottom_seed="9", top_seed="4")
+    assert response.status_code == 202, response.content
+    job = client.get(response.json()["status_url"]).json()
+    assert job["status"] == "done", job["error"]
+    own = job["params"]["garment_patterns"]
+    assert own["bottom"]["category"] == "tartan" and own["bottom"]["seed"] == 9
+    assert own["top"]["category"] == "floral" and own["top"]["seed"] == 4
+    for garment in set(own) & set(job["params"]["dressed"]):
+        assert f"pattern-{garment}" in job["results"]
+    assert job["params"]["person_height_px"] > 100
+
+
+def test_the_single_pattern_form_still_works_and_sizes_by_the_body(client, django_capture_on_commit_callbacks,
+                                                                  tryon_models):
+    small, large = ({"repeat_cm": "4"}, {"repeat_cm": "16"})
+    results = []
+    for fields in (small, large):
+        job = post(client, django_capture_on_commit_callbacks, template=stock_names()[1], **fields).json()
+        done = client.get(job["status_url"]).json()
+        assert done["status"] == "done", done["error"]
+        assert done["params"]["garment_patterns"] == {}
+        results.append(png_of(client, done["results"]["result"]).astype(float))
+    # A 4 cm repeat draws finer detail than a 16 cm one on the same person: larger local contrast.
+    detail = [np.abs(np.diff(r, axis=1)).mean() for r in results]
+    assert detail[0] > detail[1]

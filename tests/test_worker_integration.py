@@ -5,13 +5,13 @@ from PIL import Image
 
 from aifashion.processes import job_wait, manage, site_session, web_process, worker_process
 from tests.hostile_uploads import corpus
-from tests.live import process_env, redis_empty, scratch_database
+from tests.live import private_redis, process_env, scratch_database
 from tryon.stock import stock_names, stock_path
 
 
 def test_tryon_job_runs_in_a_separate_worker(tryon_models, tmp_path):
-    with scratch_database() as database_url:
-        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"),
+    with scratch_database() as database_url, private_redis(tmp_path) as (redis_url, _, _):
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_url, MEDIA_ROOT=str(tmp_path / "media"),
                           AIFASHION_WEIGHTS_DIR=str(tryon_models))
         manage(env, "migrate", "--noinput")
         with worker_process(env, tmp_path / "worker.log") as worker, web_process(env, tmp_path / "web.log") as url:
@@ -39,8 +39,8 @@ def test_tryon_job_runs_in_a_separate_worker(tryon_models, tmp_path):
 
 
 def test_the_per_visitor_cap_holds_on_the_real_queue(random_generator_weights, tmp_path):
-    with scratch_database() as database_url:
-        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"),
+    with scratch_database() as database_url, private_redis(tmp_path) as (redis_url, _, _):
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_url, MEDIA_ROOT=str(tmp_path / "media"),
                           AIFASHION_WEIGHTS_DIR=str(random_generator_weights), JOBS_PER_VISITOR="2")
         manage(env, "migrate", "--noinput")
         with web_process(env, tmp_path / "web.log") as url:
@@ -67,8 +67,8 @@ def test_a_fabric_photo_becomes_patterns_in_the_worker(tmp_path):
     from models.fabric.evaluate import closeup_photos
 
     category, photo = closeup_photos(1)[0]
-    with scratch_database() as database_url:
-        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_empty(), MEDIA_ROOT=str(tmp_path / "media"))
+    with scratch_database() as database_url, private_redis(tmp_path) as (redis_url, _, _):
+        env = process_env(DATABASE_URL=database_url, REDIS_URL=redis_url, MEDIA_ROOT=str(tmp_path / "media"))
         manage(env, "migrate", "--noinput")
         with worker_process(env, tmp_path / "worker.log"), web_process(env, tmp_path / "web.log") as url:
             visitor = site_session(url)
