@@ -80,3 +80,10 @@ def test_the_same_repeat_size_looks_the_same_on_a_close_up_and_a_full_length_pho
     assert b == 2 * a  # twice the pixels per cm: twice the zoom, the same print on the body
     assert abs(a * 512 - 8 * 850 / 170) < 1e-9  # one repeat spans 8 cm of a 170 cm person
     assert person_height_px(np.zeros((30, 30), np.uint8)) == 30  # nobody found: the photo's height
+
+
+def test_a_one_pixel_wide_photo_is_dressed_without_folds():
+    for shape in ((1, 1), (1, 40), (40, 1)):
+        photo = np.full((*shape, 3), 90, np.uint8)
+        out = garment_composite(photo, np.ones(shape, np.float32), np.full((4, 4, 3), 200, np.uint8), 1.0, 0)
+        assert out.shape == (*shape, 3)

@@ -59,6 +59,8 @@ def fold_displacement(photo: np.ndarray, alpha: np.ndarray, strength: float = FO
     not shading relative to the garment's median: on a dark garment, relative shading turns
     sensor noise and sheen into swirls."""
     lum = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    if min(lum.shape) < 2:  # a photo one pixel wide or tall has no folds to follow
+        return np.zeros((2, *lum.shape), np.float32)
     sigma = max(1.0, FOLD_SIGMA_SHARE * max(lum.shape))
     weight = (alpha > 0.5).astype(np.float32)
     # Normalised smoothing: the light of the garment only, not of the background beside it.
