@@ -108,3 +108,29 @@ def test_out_of_range_requests_are_refused(random_generator_weights, bad):
 def test_parse_hex_rejects_garbage():
     with pytest.raises(ValueError):
         parse_hex("red")
+
+
+def test_a_flat_tile_is_redrawn_and_solid_is_left_flat(random_generator_weights, monkeypatch):
+    import models.pattern_gan.sample as sample
+
+    drawn = []
+    real = sample._tile_drawn
+
+    def first_flat(spec, generator, native, redraw):
+        drawn.append(redraw)
+        tile = real(spec, generator, native, redraw)
+        return tile * 0 if redraw == 0 else tile  # the seed's own latent draws a blank
+
+    monkeypatch.setattr(sample, "_tile_drawn", first_flat)
+    rgb = pattern_render(PatternSpec(category="floral", seed=5, size=64))
+    assert drawn == [0, 1] and rgb.std() > 3
+    drawn.clear()
+    monkeypatch.setattr(sample, "_tile_drawn", lambda spec, generator, native, redraw: drawn.append(redraw) or
+                        real(spec, generator, native, redraw) * 0)
+    pattern_render(PatternSpec(category="floral", seed=5, size=64))
+    assert drawn == [0, 1, 2, 3, 4]  # at most REDRAWS more, then it gives up rather than loop
+    drawn.clear()
+    monkeypatch.setattr(sample, "generator_load", lambda category: sample.generator_from_file(
+        random_generator_weights / "patterns" / "floral.safetensors"))
+    pattern_render(PatternSpec(category="solid", seed=5, size=64))
+    assert drawn == [0]  # solid cloth is meant to be flat

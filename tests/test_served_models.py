@@ -6,7 +6,7 @@ import pytest
 from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
 from models.garment_parser.groups import default_groups
 from models.garment_parser.model import parser_weights_path
-from models.pattern_gan.evaluate import flat_samples
+from models.pattern_gan.evaluate import flat_renders, flat_samples
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import PatternSpec, generator_load, pattern_render
 from models.pattern_gan.sett import FAMILIES, SettGenerator
@@ -38,6 +38,13 @@ def test_structured_generators_draw_no_flat_field_in_1000_seeds(category):
     if not isinstance(generator, SettGenerator):
         pytest.skip(f"{category} is served by a spatial generator")
     assert flat_samples(generator, seeds=1000) == 0
+
+
+@pytest.mark.parametrize("category", sorted(set(category_names()) - {"solid"}))
+def test_the_site_renders_no_flat_field_in_1000_seeds(category):
+    """Whatever the generator draws (its own count is in its card), a visitor's seed never
+    gets a blank: a flat tile is redrawn from the seed's next stream."""
+    assert flat_renders(generator_load(category), category, seeds=1000) == 0
 
 
 def test_the_flat_sample_count_in_each_card_is_what_the_served_weights_draw():

@@ -17,7 +17,8 @@ from tqdm import tqdm
 from models.paths import checkpoints_dir
 from models.pattern_gan.generators import generator_build
 from models.pattern_gan.model import UPSAMPLE, Generator
-from models.pattern_gan.sample import PatternSpec, generator_load, pattern_render, seam_score, seed_latents
+from models.pattern_gan.sample import (FLAT_CONTRAST, PatternSpec, colour_contrast, generator_load, pattern_render,
+                                       seam_score, seed_latents)
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pretrained import fid_inception_net, imagenet_feature_net
@@ -76,23 +77,28 @@ def generated_samples(generator: Generator, category: str, count: int, size: int
                      for i in range(count)])
 
 
-FLAT_STD = 3.0  # colour contrast (RMS distance to the mean colour, 0..255) below which a sample is a flat field
-
-
 @torch.inference_mode()
 def flat_samples(generator: torch.nn.Module, seeds: int = 1000, px: int = 64, batch: int = 100) -> int:
-    """How many of the first `seeds` seeds render a flat field (no pattern) at px x px.
-    Latents come from sample.seed_latents, as the site draws them."""
+    """How many of the first `seeds` seeds the generator itself draws as a flat field (no
+    pattern) at px x px, from sample.seed_latents as the site draws them, before the site's
+    redraw of flat seeds (sample._tile): a measure of the generator."""
     device = generator.w_mean.device
     flat = 0
     for first in range(0, seeds, batch):
         latents = [seed_latents(generator, seed, px // UPSAMPLE) for seed in range(first, min(first + batch, seeds))]
         z_local = torch.cat([z for z, _ in latents]).to(device)
         z_global = torch.cat([z for _, z in latents]).to(device)
-        rgb = (generator(z_local, z_global) + 1) * 127.5  # [N, 3, px, px]
         # Colour, not only luminance: a green-on-pink argyle of equal luminance is no flat field.
-        contrast = (rgb - rgb.mean((2, 3), keepdim=True)).square().sum(1).mean((1, 2)).sqrt()  # [N]
-        flat += int((contrast < FLAT_STD).sum())
+        flat += int((colour_contrast(generator(z_local, z_global)) < FLAT_CONTRAST).sum())
+    return flat
+
+
+def flat_renders(generator: torch.nn.Module, category: str, seeds: int = 1000, px: int = 64) -> int:
+    """How many of the first `seeds` seeds the site renders as a flat field (after redraws)."""
+    flat = 0
+    for seed in range(seeds):
+        rgb = torch.from_numpy(pattern_render(PatternSpec(category=category, seed=seed, size=px), generator)).float()
+        flat += int(colour_contrast(rgb.permute(2, 0, 1)[None] / 127.5 - 1)[0] < FLAT_CONTRAST)
     return flat
 
 
@@ -157,6 +163,7 @@ class PatternJudge:
             "real_val_swatches": len(real),
             "generated_samples": samples,
             "flat_samples_of_1000": flat_samples(generator),
+            "flat_renders_of_1000": flat_renders(generator, name),
         }
         difference = fp16_pixel_difference(generator, checkpoint) if checkpoint else None
         if difference is not None:

@@ -25,6 +25,10 @@ MIN_SCALE, MAX_SCALE = 0.5, 4.0
 # which keeps 2048 px fast (a 2048 px native render took 2.5 s on this CPU).
 MAX_NATIVE = 512
 VARIATION_LIMIT = 3.0
+# Flat fields: a tile whose RMS colour contrast is below FLAT_CONTRAST (of 255) shows no pattern.
+FLAT_CONTRAST = 3.0
+REDRAWS = 4
+REDRAW_STRIDE = 0x9E3779B97F4A7C15  # far from any seed a visitor types: another stream per redraw
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,10 @@ def generator_from_file(path: Path) -> Generator:
     return generator.eval().requires_grad_(False).to(model_device())
 
 
-def seed_latents(generator: Generator, seed: int, cells: int) -> tuple[torch.Tensor, torch.Tensor]:
+def seed_latents(generator: Generator, seed: int, cells: int, redraw: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """-> (z_local [1, z_local, cells, cells], z_global [1, z_global]). The global part is drawn
-    first so a seed keeps its look at every size."""
-    rng = torch.Generator().manual_seed(seed)
+    first so a seed keeps its look at every size. redraw k > 0: the seed's k-th other stream."""
+    rng = torch.Generator().manual_seed((seed + redraw * REDRAW_STRIDE) % 2**64)
     z_global = torch.randn(1, generator.config["z_global"], generator=rng)
     z_local = torch.randn(1, generator.config["z_local"], cells, cells, generator=rng)
     return z_local, z_global
@@ -156,11 +160,27 @@ def _print_render(spec: PatternSpec, generator: Generator) -> np.ndarray:
 
 
 def _tile(spec: PatternSpec, generator: Generator, native: int) -> torch.Tensor:
-    """-> the seed's seamless tile [1, 3, native, native] in -1..1."""
+    """-> the seed's seamless tile [1, 3, native, native] in -1..1. A seed whose latent draws a
+    flat field (no pattern; a generator's failure, not a design) is redrawn from the seed's
+    next stream, up to REDRAWS times; solid is meant to be flat and is left as drawn."""
+    for redraw in range(REDRAWS + 1):
+        tile = _tile_drawn(spec, generator, native, redraw)
+        if spec.category == "solid" or colour_contrast(tile) >= FLAT_CONTRAST:
+            break
+    return tile
+
+
+def colour_contrast(images: torch.Tensor) -> torch.Tensor:
+    """[B, 3, H, W] in -1..1 -> [B] RMS colour distance to the image's mean colour, 0..255 units."""
+    rgb = (images + 1) * 127.5
+    return (rgb - rgb.mean((2, 3), keepdim=True)).square().sum(1).mean((1, 2)).sqrt()
+
+
+def _tile_drawn(spec: PatternSpec, generator: Generator, native: int, redraw: int) -> torch.Tensor:
     cells = native // UPSAMPLE
-    z_local, z_global = seed_latents(generator, spec.seed, cells)
+    z_local, z_global = seed_latents(generator, spec.seed, cells, redraw)
     if spec.seed_b is not None and spec.mix > 0:
-        z_local_b, z_global_b = seed_latents(generator, spec.seed_b, cells)
+        z_local_b, z_global_b = seed_latents(generator, spec.seed_b, cells, redraw)
         z_local, z_global = slerp(z_local, z_local_b, spec.mix), slerp(z_global, z_global_b, spec.mix)
     # Latents are drawn on the CPU (the same numbers for a seed on any host), then moved.
     device = generator.w_mean.device
