@@ -35,9 +35,10 @@ def photo_read(source: Path | bytes, *, name: str | None = None, max_pixels: int
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoError(f"{label}: the image is over {max_pixels // 1_000_000} megapixels") from error
     except UnidentifiedImageError as error:
-        raise PhotoError(f"{label}: not a readable image ({error.__class__.__name__})") from error
+        raise PhotoError(f"{label}: not a readable image; upload a JPEG, PNG or WebP photo") from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise PhotoError(f"{label}: the image is damaged or truncated ({error})") from error
+        # The decoder's own words stay in the traceback: they read as Python, not as advice.
+        raise PhotoError(f"{label}: the image is damaged or truncated; try saving it again") from error
 
 
 def _to_rgb(image: Image.Image) -> np.ndarray:
