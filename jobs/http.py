@@ -27,8 +27,9 @@ def error_response(message: str, status: int = 400, retry_after: int | None = No
     return response
 
 
-def megabytes(count: int) -> str:
-    return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
+def too_large(limit: int) -> JsonResponse:
+    size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    return error_response(f"the request is over the {size} limit", 413)
 
 
 def api_endpoint(*, schema: type[ApiRequest], rate: str, max_body: int, content_types=("application/json", *FORM_TYPES)):
@@ -45,7 +46,7 @@ def api_endpoint(*, schema: type[ApiRequest], rate: str, max_body: int, content_
                 return error_response("too many requests from your address; please wait a minute", 429, retry_after=60)
             if request_content_length(request) > max_body:
                 request_drain(request)
-                return error_response(f"the request is over the {megabytes(max_body)} limit", 413)
+                return too_large(max_body)
             if request.content_type not in content_types:
                 return error_response(f"send the request as {' or '.join(content_types)}", 415)
             try:
@@ -57,7 +58,7 @@ def api_endpoint(*, schema: type[ApiRequest], rate: str, max_body: int, content_
             except VisitorJobLimit as error:
                 return error_response(str(error), 429, retry_after=settings.JOBS_RETRY_AFTER_SECONDS)
             except RequestDataTooBig:
-                return error_response(f"the request is over the {megabytes(max_body)} limit", 413)
+                return too_large(max_body)
             except (SuspiciousOperation, MultiPartParserError):
                 return error_response("the form data is malformed or has too many fields")
         return wrapper

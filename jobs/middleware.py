@@ -3,7 +3,7 @@ Django itself writes as HTML pages (unknown URL 404, 405, CSRF 403, 400, 413, 50
 from django.conf import settings
 from django.http import Http404
 
-from jobs.http import request_content_length, request_drain, error_response, megabytes
+from jobs.http import error_response, request_content_length, request_drain, too_large
 
 API_PREFIX = "/api/"
 MESSAGES = {
@@ -24,7 +24,7 @@ class ApiJsonErrorsMiddleware:
             return self.get_response(request)
         if request_content_length(request) > settings.API_MAX_BODY_BYTES:
             request_drain(request)  # read before answering, so the client gets the 413 rather than a reset
-            return error_response(f"the request is over the {megabytes(settings.API_MAX_BODY_BYTES)} limit", 413)
+            return too_large(settings.API_MAX_BODY_BYTES)
         response = self.get_response(request)
         if response.status_code < 400 or response.get("Content-Type", "").startswith("application/json"):
             return response

@@ -89,7 +89,7 @@ def _messages(schema: type[ApiRequest], errors: list[dict]) -> str:
     unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
     messages = []
     if unknown:
-        names = ", ".join(repr(_printable(n)) for n in unknown)
+        names = ", ".join(repr(printable(n)) for n in unknown)
         messages.append(f"unknown field{'s' if len(unknown) > 1 else ''} {names}; "
                         f"the fields are: {', '.join(schema.model_fields)}")
     seen = set()
@@ -109,7 +109,8 @@ def _messages(schema: type[ApiRequest], errors: list[dict]) -> str:
     return "; ".join(messages)
 
 
-def _printable(text: str, limit: int = 40) -> str:
+def printable(text: str, limit: int = 40) -> str:
+    """A visitor's text as quoted back in a message: at most `limit` characters."""
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -120,7 +121,7 @@ def json_fields(body: bytes) -> dict:
         keys = [k for k, _ in items]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
-            raise UserInputError(f"field {_printable(twice[0])!r} appears more than once in the JSON body")
+            raise UserInputError(f"field {printable(twice[0])!r} appears more than once in the JSON body")
         return dict(items)
 
     def constant(name):

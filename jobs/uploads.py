@@ -35,9 +35,14 @@ def upload_read(*, data: bytes, name: str, content_type: str) -> np.ndarray:
     return np.asarray(image)
 
 
-def upload_reencode(*, data: bytes, name: str, content_type: str) -> bytes:
-    """-> PNG bytes of the checked photo (upload_read): a fresh file, so no EXIF and no GPS."""
+def uploaded_file_read(upload) -> np.ndarray:
+    """A Django UploadedFile -> the checked photo (upload_read), named and typed as sent."""
+    return upload_read(data=upload.read(), name=upload.name or "upload",
+                       content_type=(upload.content_type or "").split(";")[0].strip())
+
+
+def photo_png(rgb: np.ndarray) -> bytes:
+    """A checked photo -> the PNG bytes stored with a job: a fresh file, so no EXIF and no GPS."""
     buffer = io.BytesIO()
-    Image.fromarray(upload_read(data=data, name=name, content_type=content_type)).save(
-        buffer, format="PNG", compress_level=1)
+    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from jobs.schemas import ApiRequest, Rule
+from jobs.schemas import ApiRequest, Rule, printable
 from models.pattern_gan.repeats import LAYOUTS
 from models.pattern_gan.sample import (MAX_PRINT_SIZE, MAX_REPEAT_PX, MAX_SCALE, MAX_SIZE, MIN_SCALE, MIN_SIZE,
                                        VARIATION_LIMIT, served_categories)
@@ -19,9 +19,8 @@ DEFAULT_DPI = 300
 def served_category(value: str) -> str:
     served = served_categories()
     if value not in served:
-        shown = value if len(value) <= 40 else value[:40] + "..."
         choice = f"choose from {', '.join(served)}" if served else "no pattern generators are installed"
-        raise ValueError(f"unknown category {shown!r}; {choice}")
+        raise ValueError(f"unknown category {printable(value)!r}; {choice}")
     return value
 
 

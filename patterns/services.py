@@ -12,7 +12,7 @@ from models.pattern_gan.recolour import parse_hex
 from models.pattern_gan.sample import MAX_PRINT_SIZE, PatternSpec, pattern_render, served_categories
 from models.runtime import torch_threads_configure
 from patterns.png import png_encode
-from patterns.schemas import SEED_MAX, PatternFields, PatternRequest
+from patterns.schemas import SEED_MAX, PatternFields, PatternRequest, served_category
 
 
 class PatternInputError(UserInputError):
@@ -23,11 +23,8 @@ def pattern_spec_build(*, category: str, seed: int, size: int = 512, scale: floa
                        variations: tuple[float, ...] = (), palette: tuple[str, ...] = (),
                        seed_b: int | None = None, mix: float = 0.0, layout: str = "full",
                        repeat_px: int | None = None) -> PatternSpec:
-    served = served_categories()
-    if category not in served:
-        choice = f"choose from {', '.join(served)}" if served else "no pattern generators are installed"
-        raise PatternInputError(f"unknown category {category!r}; {choice}")
     try:
+        served_category(category)
         spec = PatternSpec(category=category, seed=int(seed), size=int(size), scale=float(scale),
                            variations=tuple(float(v) for v in variations),
                            palette=tuple(parse_hex(c) for c in palette),

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from jobs.http import FORM_TYPES, accepted, api_endpoint, request_photo
-from jobs.uploads import MAX_UPLOAD_BYTES, upload_read
+from jobs.uploads import MAX_UPLOAD_BYTES, uploaded_file_read
 from jobs.visitors import visitor_token
 from models.pattern_gan.repeats import LAYOUTS
 from models.pattern_gan.sample import MAX_SCALE, MAX_SIZE, MIN_SCALE, VARIATION_LIMIT, served_categories
@@ -47,9 +47,7 @@ def api_patterns(request, payload: PatternRequest):
               content_types=FORM_TYPES)
 def api_palette(request, payload: PaletteRequest):
     """Answered at once (no job): a thumbnail's k-means takes milliseconds."""
-    photo = request_photo(request, required=True)
-    rgb = upload_read(data=photo.read(), name=photo.name or "upload",
-                      content_type=(photo.content_type or "").split(";")[0].strip())
+    rgb = uploaded_file_read(request_photo(request, required=True))
     return JsonResponse(palette_from_photo(rgb=rgb, colours=payload.colours, count=payload.colourways))
 
 

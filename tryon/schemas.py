@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from jobs.schemas import Rule
+from jobs.schemas import Rule, printable
 from patterns.schemas import Category, PatternFields, Seed
 from tryon.stock import stock_names
 
@@ -41,6 +41,5 @@ class TryonRequest(PatternFields):
     @classmethod
     def _stock(cls, value: str | None) -> str | None:
         if value is not None and value not in stock_names():
-            shown = value if len(value) <= 40 else value[:40] + "..."
-            raise ValueError(f"unknown template {shown!r}; choose from {', '.join(stock_names())}")
+            raise ValueError(f"unknown template {printable(value)!r}; choose from {', '.join(stock_names())}")
         return value

@@ -10,7 +10,7 @@ from jobs.errors import UserInputError
 from jobs.models import Job
 from jobs.photos import PhotoError, photo_read
 from jobs.services import job_create, job_fail, job_file_read, job_file_save, job_finish, job_progress, job_start
-from jobs.uploads import upload_reencode
+from jobs.uploads import photo_png, upload_read, uploaded_file_read
 from models.garment_parser.model import parser_classes
 from models.garment_parser.predict import class_probabilities, matte_refine, parser_load, photo_labels
 from models.runtime import torch_threads_configure
@@ -85,12 +85,11 @@ def tryon_job_create(*, owner: str, request: TryonRequest, upload=None) -> Job:
     if request.fabric_job is not None:
         params["fabric_job"] = str(fabric_tile_job(owner=owner, job_id=request.fabric_job).id)
     if upload is not None:
-        photo = upload_reencode(data=upload.read(), name=upload.name or "upload",
-                                content_type=(upload.content_type or "").split(";")[0].strip())
+        photo = photo_png(uploaded_file_read(upload))
         params["source"] = "upload"
     elif request.template is not None:
         path = stock_path(request.template)
-        photo = upload_reencode(data=path.read_bytes(), name=path.name, content_type="image/jpeg")
+        photo = photo_png(upload_read(data=path.read_bytes(), name=path.name, content_type="image/jpeg"))
         params["source"] = f"template:{request.template}"
     else:
         raise TryonInputError("send a photo (JPEG, PNG or WebP) or choose a template")

@@ -2,13 +2,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from jobs.http import FORM_TYPES, accepted, api_endpoint, request_photo
+from jobs.uploads import MAX_UPLOAD_BYTES
 from jobs.visitors import visitor_token
 from models.pattern_gan.repeats import LAYOUTS
 from models.pattern_gan.sample import served_categories
 from tryon.schemas import GARMENT_CHOICES, TryonRequest
 from tryon.services import tryon_job_create
 from tryon.stock import stock_names
-from jobs.uploads import MAX_UPLOAD_BYTES
 
 
 @require_safe

@@ -7,14 +7,12 @@ import numpy as np
 import torch
 from PIL import Image
 
-from models.fabric.classifier import classifier_load, fabric_classify
-from models.fabric.steer import random_distance, steered_variations
-from models.fabric.tile import fabric_tile
+from models.fabric.classifier import classifier_load
+from models.fabric.pipeline import fabric_patterns
 from models.paths import data_dir
-from models.pattern_gan.sample import PatternSpec, pattern_render, seam_score
+from models.pattern_gan.sample import PatternSpec, pattern_render, seam_score, served_categories
 from models.pattern_gan.swatches import _is_validation
 from models.pattern_gan.taxonomy import categories
-from models.texture_features import cosine_distance, imagenet_features
 
 CLOSEUP_SOURCES = ("fingercamera", "dtd")
 PHOTO_PX = 1000  # photos are judged at this long side, the size the target is stated for
@@ -45,19 +43,14 @@ def fabric_evaluate(*, count: int = 20, log=print) -> dict:
         image.thumbnail((PHOTO_PX, PHOTO_PX))
         rgb = np.asarray(image)
         started = time.perf_counter()
-        names, probabilities, features = fabric_classify(rgb, model)
-        category = names[int(probabilities.argmax())]
-        tile, _ = fabric_tile(rgb)
-        variations = steered_variations(rgb=rgb, photo_features=features, category=category, trunk=model.trunk)
-        for v in variations:  # the job renders each at 512 px
-            pattern_render(PatternSpec(category=category, seed=v["seed"], size=512, palette=tuple(v["palette"])))
+        found = fabric_patterns(rgb=rgb, model=model, categories=set(served_categories()))
+        for v in found.variations:  # the job renders each at 512 px
+            pattern_render(PatternSpec(category=found.category, seed=v["seed"], size=512, palette=tuple(v["palette"])))
         seconds = time.perf_counter() - started
-        tile_distance = float(cosine_distance(features[None], imagenet_features(model.trunk, tile[None]))[0, 0])
-        baseline = random_distance(photo_features=features, category=category, trunk=model.trunk)
-        row = {"photo": path.name, "truth": truth, "found": category, "seconds": round(seconds, 2),
-               "tile_seam": round(seam_score(tile), 3), "tile_distance": round(tile_distance, 4),
-               "variation_distance": round(float(np.mean([v["distance"] for v in variations])), 4),
-               "random_distance": round(baseline, 4)}
+        row = {"photo": path.name, "truth": truth, "found": found.category, "seconds": round(seconds, 2),
+               "tile_seam": round(seam_score(found.tile), 3), "tile_distance": round(found.tile_distance, 4),
+               "variation_distance": round(float(np.mean([v["distance"] for v in found.variations])), 4),
+               "random_distance": round(found.random_distance, 4)}
         rows.append(row)
         log("  ".join(f"{k} {v}" for k, v in row.items()))
     summary = {
