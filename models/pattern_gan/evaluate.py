@@ -150,8 +150,8 @@ class PatternJudge:
         real_f, fake_f = imagenet_features(self.feature_net, real), imagenet_features(self.feature_net, fake)
         real_acc = float((self.classify(real_f) == index).float().mean())
         fake_acc = float((self.classify(fake_f) == index).float().mean())
-        # One wrap-around column per image makes each score noisy: over 16 images an exactly periodic
-        # image rolled at random (its seam an ordinary interior step) still scored 0.94 to 1.26.
+        # One wrap-around column per image makes each score noisy where a texture has no period
+        # to compare it with (blobs, noise): the mean over many images is what is judged.
         seams = [seam_score(img) for img in generated_samples(generator, name, SEAM_SAMPLES, size=256, first_seed=20_000)]
         result = {
             "kid": round(kid(inception_features(self.inception, real), inception_features(self.inception, fake)), 4),

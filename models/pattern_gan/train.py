@@ -22,7 +22,7 @@ from models.pattern_gan.projected import ProjectedDiscriminator
 from models.pattern_gan.swatches import swatches_dir, swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, colour_loss, texture_loss
-from models.runtime import model_device
+from models.runtime import device_name, model_device
 from models.weights_io import card_read, card_update, weights_config, weights_load_into, weights_save
 
 TRAIN_DEFAULTS = {
@@ -243,11 +243,6 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     )
     log(f"{category}: exported {target}")
     return target
-
-
-def device_name(device: torch.device) -> str:
-    """"cpu", or the GPU's model (the card says what trained it)."""
-    return torch.cuda.get_device_name(device) if device.type == "cuda" else str(device)
 
 
 def cli_arguments(parser: argparse.ArgumentParser) -> None:

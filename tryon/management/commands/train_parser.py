@@ -1,6 +1,6 @@
 import argparse
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from models.garment_parser.train import cli_arguments, cli_run
 
@@ -12,4 +12,7 @@ class Command(BaseCommand):
         cli_arguments(parser)
 
     def handle(self, *args, **options):
-        cli_run(argparse.Namespace(**options), log=self.stdout.write)
+        try:
+            cli_run(argparse.Namespace(**options), log=self.stdout.write)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
