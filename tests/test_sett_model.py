@@ -97,3 +97,21 @@ def test_large_patterns_are_one_512_px_tile_repeated_exactly():
     big = pattern_render(PatternSpec(category="tartan", seed=5, size=1024), generator)
     tile = pattern_render(PatternSpec(category="tartan", seed=5, size=512), generator)
     assert (big[:512, :512] == tile).all() and (big[512:, 512:] == tile).all()
+
+
+def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_way():
+    from models.pattern_gan.train import recipe
+
+    generator = _generator("striped")
+    z_local, z_global = torch.randn(2, 1, 4, 4), torch.randn(2, generator.config["z_global"])
+    with torch.no_grad():
+        generator.turn.weight.zero_()
+        generator.turn.bias.fill_(-20.0)
+        down = generator(z_local, z_global)
+        generator.turn.bias.fill_(20.0)
+        across = generator(z_local, z_global)
+    torch.testing.assert_close(across, down.transpose(2, 3))
+    assert (down[:, :, 0] - down[:, :, -1]).abs().max() < 0.2  # warp stripes: each column one colour
+    # Its discriminator sees crops the way they were drawn (others are turned at random).
+    assert recipe(sett_config("striped"))["rotate90"] is False
+    assert recipe(sett_config("checkered"))["rotate90"] is True

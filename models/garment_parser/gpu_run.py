@@ -51,15 +51,31 @@ def pack_build(*, out_dir: Path, height: int = 512, quality: int = 75, wheels: b
     nearest so labels stay labels. `limit` packs the first N photos only (a rehearsal)."""
     from models.garment_parser.data import ccp_ids
 
-    source = data_dir() / "ccp"
     ids = ccp_ids()[:limit] if limit else ccp_ids()
-    if not ids:
-        raise FileNotFoundError(f"no CCP photos in {source}")
     if out_dir.exists():
         shutil.rmtree(out_dir)
+    ccp_pack(out_dir=out_dir, ids=ids, height=height, quality=quality)
+    if wheels:
+        wheels_download(into=out_dir / "wheels", names=WHEELS)
+    size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
+    summary = {"photos": len(ids), "height": height, "jpeg_quality": quality, "wheels": wheels, "bytes": size}
+    (out_dir / "pack.json").write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def ccp_pack(*, out_dir: Path, ids: list[str], height: int | None = None, quality: int = 75) -> None:
+    """CCP photos (resized to `height`, or as they are) and their masks into out_dir/ccp, a
+    data folder the loaders read like the real one (AIFASHION_DATA_DIR=out_dir)."""
+    source = data_dir() / "ccp"
+    if not ids:
+        raise FileNotFoundError(f"no CCP photos in {source}")
     for folder in ("images", "masks"):
         (out_dir / "ccp" / folder).mkdir(parents=True)
     for photo_id in ids:
+        if height is None:
+            shutil.copyfile(source / "images" / f"{photo_id}.jpg", out_dir / "ccp" / "images" / f"{photo_id}.jpg")
+            shutil.copyfile(source / "masks" / f"{photo_id}.png", out_dir / "ccp" / "masks" / f"{photo_id}.png")
+            continue
         image = cv2.imread(str(source / "images" / f"{photo_id}.jpg"))
         labels = cv2.imread(str(source / "masks" / f"{photo_id}.png"), cv2.IMREAD_UNCHANGED)
         size = (round(image.shape[1] * height / image.shape[0]), height)
@@ -68,16 +84,11 @@ def pack_build(*, out_dir: Path, height: int = 512, quality: int = 75, wheels: b
         cv2.imwrite(str(out_dir / "ccp" / "masks" / f"{photo_id}.png"),
                     cv2.resize(labels, size, interpolation=cv2.INTER_NEAREST), [cv2.IMWRITE_PNG_COMPRESSION, 9])
     shutil.copyfile(source / "groups.json", out_dir / "ccp" / "groups.json")
-    if wheels:
-        _wheels_download(out_dir / "wheels")
-    size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
-    summary = {"photos": len(ids), "height": height, "jpeg_quality": quality, "wheels": wheels, "bytes": size}
-    (out_dir / "pack.json").write_text(json.dumps(summary, indent=2))
-    return summary
 
 
-def _wheels_download(into: Path) -> None:
-    pins = [f"{name}=={importlib.metadata.version(name)}" for name in WHEELS]
+def wheels_download(*, into: Path, names: tuple[str, ...]) -> None:
+    """Wheels of the versions installed here, for the GPU machine's Python."""
+    pins = [f"{name}=={importlib.metadata.version(name)}" for name in names]
     platforms = [arg for platform in PLATFORMS for arg in ("--platform", platform)]
     subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
                     "--python-version", GPU_PYTHON, "--implementation", "cp", *platforms, "-d", str(into), *pins],

@@ -14,7 +14,8 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from models.garment_parser.data import CCPTrainSet, ccp_ids, ccp_split
+from models.garment_parser.data import ccp_ids, ccp_split
+from models.garment_parser.train_data import CCPTrainSet
 from models.garment_parser.distil import distillation_loss, teacher_load, teacher_logits
 from models.garment_parser.evaluate import parser_evaluate
 from models.garment_parser.groups import default_groups

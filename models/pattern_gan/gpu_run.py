@@ -12,7 +12,8 @@ working tree:
     python manage.py evaluate_patterns --candidates .checkpoints/candidates
 
 `serve-check` (also run by bin/train-gpu) proves the served generators on the GPU: the same
-patterns as on the CPU within a tolerance, and milliseconds per pattern.
+patterns as on the CPU within a tolerance, and milliseconds per pattern; bin/train-gpu then
+does the same for the served parser (models.garment_parser.gpu_run serve-check).
 """
 import argparse
 import importlib.util
@@ -35,10 +36,14 @@ PACK_DIR = REPO_DIR / ".gpu-pack"
 # Pure-Python packages training imports that the GPU machine lacks.
 VENDORED = ("tqdm",)
 MOBILENET_FILE = "mobilenet_v2.pth"
+PARSER_CHECK_PHOTOS = 5
 
 
-def pack_build(*, out_dir: Path, swatches_root: Path, quality: int = 85) -> dict:
-    """Write out_dir/{swatches/<category>/train/*.jpg, mobilenet_v2.pth, site/<package>}."""
+def pack_build(*, out_dir: Path, swatches_root: Path, quality: int = 85, wheels: bool = True) -> dict:
+    """Write out_dir/{swatches/<category>/train/*.jpg, mobilenet_v2.pth, site/<package>}, and
+    for the parser's serve-check a few CCP validation photos (ccp/) and smp's wheel (wheels/)."""
+    from models.garment_parser.data import ccp_ids, ccp_split
+    from models.garment_parser.gpu_run import ccp_pack, wheels_download
     from models.pretrained import imagenet_mobilenet_v2_path
 
     if out_dir.exists():
@@ -62,6 +67,10 @@ def pack_build(*, out_dir: Path, swatches_root: Path, quality: int = 85) -> dict
     for name in VENDORED:
         source = Path(importlib.util.find_spec(name).submodule_search_locations[0])
         shutil.copytree(source, out_dir / "site" / name, ignore=shutil.ignore_patterns("__pycache__"))
+    # The first call on a lent GPU also proves the served parser there (full-size photos).
+    ccp_pack(out_dir=out_dir, ids=ccp_split(ccp_ids())[1][:PARSER_CHECK_PHOTOS])
+    if wheels:
+        wheels_download(into=out_dir / "wheels", names=("segmentation-models-pytorch",))
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
     (out_dir / "pack.json").write_text(json.dumps({"swatches": counts, "bytes": size}, indent=2))
     return {"swatches": counts, "bytes": size}

@@ -45,7 +45,8 @@ WEAVES = {
 # One entry per structured category: which renderer, which weaves it may mix, its thread
 # count per repeat and the range of the repeat's size in native pixels.
 FAMILIES = {
-    "striped": {"family": "weave", "weaves": ["warp"], "repeat_px": [12, 96]},
+    # Photographed stripes run across as often as down: the network also chooses a quarter turn.
+    "striped": {"family": "weave", "weaves": ["warp"], "repeat_px": [12, 96], "turns": True},
     "checkered": {"family": "weave", "weaves": ["blend", "plain", "twill"], "repeat_px": [12, 96]},
     # One sett serves warp and weft: a tartan and a houndstooth are square.
     "tartan": {"family": "weave", "weaves": ["twill", "plain", "blend"], "repeat_px": [32, 128], "symmetric": True},
@@ -56,6 +57,8 @@ FAMILIES = {
     "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
               "palette": 1, "bands": 0},
     "argyle": {"family": "argyle", "repeat_px": [24, 128]},
+    # Zebra: stripes displaced by the smooth periodic latent field, so each wanders and forks.
+    "zebra": {"family": "wave", "repeat_px": [12, 64], "palette": 2, "bands": 4, "turns": True},
 }
 SETT_DEFAULTS = {
     "kind": "sett",
@@ -105,8 +108,9 @@ class SettGenerator(nn.Module):
         # Every parameter the family's renderer takes, as a slice of one head's output (and
         # nothing it does not take: every output of the network is trained).
         warp_only = c.get("weaves") == ["warp"]  # a stripe varies across one direction only
-        self.layout = {"palette": k * 3, "phase": 1 if warp_only else 2, "repeat": 1, "grain": 1}
-        if c["family"] in ("weave", "chevron") and bands:
+        one_way = warp_only or c["family"] == "wave"  # varies across one direction only (before the turn)
+        self.layout = {"palette": k * 3, "phase": 1 if one_way else 2, "repeat": 1, "grain": 1}
+        if c["family"] in ("weave", "chevron", "wave") and bands:
             self.layout.update(warp_colour=bands * k, warp_width=bands)
         if c["family"] == "weave":
             self.layout["relief"] = 1
@@ -114,11 +118,14 @@ class SettGenerator(nn.Module):
                 self.layout.update(weft_colour=bands * k, weft_width=bands)
             if len(c["weaves"]) > 1:
                 self.layout["weave"] = len(c["weaves"])
-        if c["family"] == "chevron":
+        if c["family"] in ("chevron", "wave"):
             self.layout["amplitude"] = 1
         if c["family"] == "argyle":
             self.layout["line"] = 3
         self.head = nn.Linear(hidden, sum(self.layout.values()))
+        if c.get("turns"):
+            # Its own head, so generators trained before it existed load and learn it from scratch.
+            self.turn = nn.Linear(hidden, 1)
         for name, tensor in WEAVES.items():
             if name in c.get("weaves", []):
                 self.register_buffer(f"weave_{name}", _tiled(tensor, c["threads"]))
@@ -135,7 +142,8 @@ class SettGenerator(nn.Module):
     def parameters_of(self, w: torch.Tensor) -> dict[str, torch.Tensor]:
         """[B, w_dim] -> the renderer's parameters, each in its valid range."""
         c, b = self.config, w.shape[0]
-        raw = dict(zip(self.layout, self.head(self.trunk(w)).split(list(self.layout.values()), dim=1)))
+        features = self.trunk(w)  # [B, hidden]
+        raw = dict(zip(self.layout, self.head(features).split(list(self.layout.values()), dim=1)))
         k, bands = c["palette"], c["bands"]
         low, high = c["repeat_px"]
         p = {
@@ -154,9 +162,13 @@ class SettGenerator(nn.Module):
         if c["family"] == "weave":
             p["weave"] = torch.softmax(raw["weave"], -1) if "weave" in raw else w.new_ones(b, 1)
         if "amplitude" in raw:
-            p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height, repeat units
+            p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height or wander, repeat units
         if "line" in raw:
             p["line"] = torch.sigmoid(raw["line"])  # argyle overcheck: width, opacity, colour choice
+        if c.get("turns"):
+            # A hard choice (the tile is turned or not), its gradient passed straight through.
+            soft = torch.sigmoid(self.turn(features)[:, 0])
+            p["turn"] = soft + ((soft > 0.5).to(soft.dtype) - soft).detach()  # [B] 0 or 1
         return p
 
     def synthesise(self, z_local: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
@@ -171,16 +183,24 @@ class SettGenerator(nn.Module):
         # u varies along x only and v along y only: a sett is computed once per column or row
         # and broadcast, which keeps a 2048 px tile fast; only crossings are 2D.
         softness = self.config["edge_px"] * rx / cols  # one edge_px in repeat units
+        # The periodic latent field, smoothly upsampled: grain in the cloth, and the wander of waves.
+        field = _periodic_upsample(z_local[:, :1], rows, cols)  # [B, 1, H, W]
         family = self.config["family"]
         if family == "weave":
             image = self._weave(p, u, v, softness)
         elif family == "chevron":
             image = self._chevron(p, u, v, softness)
+        elif family == "wave":
+            image = self._colours(p, "warp", v + p["amplitude"][:, None, None] * field[:, 0], softness)
         else:
             image = self._argyle(p, u, v, softness)
-        # Grain: the periodic latent field, smoothly upsampled, as slight light and dark in the cloth.
-        grain = _periodic_upsample(z_local[:, :1], rows, cols)  # [B, 1, H, W]
+        grain = field
         image = image * (1 + p["grain"][:, None, None, None] * grain)
+        if "turn" in p:
+            if rows != cols:
+                raise ValueError(f"a turning sett needs a square tile, not {rows}x{cols}")
+            turn = p["turn"][:, None, None, None]
+            image = turn * image.transpose(2, 3) + (1 - turn) * image
         return image.clamp(-1, 1)
 
     def _colours(self, p: dict, side: str, position: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:

@@ -101,6 +101,8 @@ def recipe(model_config: dict, discriminator: str = "dcgan", **overrides) -> dic
     config = dict(TRAIN_DEFAULTS, **overrides)
     if model_config.get("kind") == "sett":
         config.update(SETT_TRAIN)
+        if model_config.get("turns"):
+            config["rotate90"] = False  # the discriminator must see which way a turning sett runs
     elif discriminator == "projected":
         config.update(PROJECTED_TRAIN)
     return config
@@ -165,7 +167,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         served = pattern_weights_path(category)
         if weights_config(served).get("kind", "spatial") != model_config.get("kind", "spatial"):
             raise ValueError(f"{category}: the served generator is of another kind; train it from random weights")
-        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS)
+        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + ("turn.",))
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
