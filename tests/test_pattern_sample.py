@@ -60,7 +60,7 @@ def test_seam_score_flags_periodic_stripes_cut_off_their_period():
     wave = np.round(127 + 100 * np.sin(np.arange(256) * 2 * np.pi / 32))
     stripes = wave[None, :, None].repeat(256, 0).repeat(3, 2).astype(np.uint8)
     for width in (232, 236, 244, 248):  # the wrap jumps to another phase of the stripe
-        assert seam_score(stripes[:, :width]) > 3
+        assert seam_score(stripes[:, :width]) > 2  # far above the 1.1 a seamless print may score
     position = (np.arange(256) + 0.5) / 256 * 12
     bands = np.where(position % 1 < 0.3, 200, 40).astype(np.uint8)[None, :, None].repeat(256, 0).repeat(3, 2)
     assert seam_score(bands[:, :250]) > 50  # an edge where the bands have none

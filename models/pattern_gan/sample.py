@@ -236,5 +236,13 @@ def _same_phase_step(profile: np.ndarray) -> float:
         strong = np.flatnonzero(peak & (correlation >= max(PERIODIC_PROFILE, correlation.max() - 1e-9)))
         if strong.size:
             lag = int(lags[strong[0]])  # the shortest of the highest peaks (a period, not half of one)
-            return float(profile[n - 1 - lag * np.arange(1, (n - 1) // lag + 1)].mean())
+            # A tile holds whole repeats, so the true period may be n / k px, a fraction: steps
+            # a whole number of such periods back, where that lands within 0.1 px of a column,
+            # are at the wrap's own phase (a sharp edge 0.4 px off its phase is a smaller step).
+            repeats = round(n / lag)
+            period = n / repeats if abs(n / repeats - lag) < 1 else lag
+            back = np.arange(1, int((n - 1) // period) + 1) * period
+            on_phase = np.abs(back - np.round(back)) <= 0.1
+            back = back[on_phase] if on_phase.any() else back
+            return float(profile[n - 1 - np.round(back).astype(int)].mean())
     return float(profile[:-1].mean())

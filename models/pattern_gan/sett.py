@@ -50,15 +50,14 @@ FAMILIES = {
     "checkered": {"family": "weave", "weaves": ["blend", "plain", "twill"], "repeat_px": [12, 96]},
     # One sett serves warp and weft: a tartan and a houndstooth are square.
     "tartan": {"family": "weave", "weaves": ["twill", "plain", "blend"], "repeat_px": [32, 128], "symmetric": True},
-    "herringbone": {"family": "weave", "weaves": ["herringbone4", "herringbone8"], "repeat_px": [8, 48]},
+    # Herringbone ribs, too, run across in some photos and down in others.
+    "herringbone": {"family": "weave", "weaves": ["herringbone4", "herringbone8"], "repeat_px": [8, 48], "turns": True},
     "houndstooth": {"family": "weave", "weaves": ["twill"], "repeat_px": [8, 48], "threads": 8, "symmetric": True},
     "zigzag": {"family": "chevron", "repeat_px": [12, 96]},
     # A solid is one colour woven plain or twill: its texture is the yarn's (no bands).
     "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
               "palette": 1, "bands": 0},
     "argyle": {"family": "argyle", "repeat_px": [24, 128]},
-    # Zebra: stripes displaced by the smooth periodic latent field, so each wanders and forks.
-    "zebra": {"family": "wave", "repeat_px": [12, 64], "palette": 2, "bands": 4, "turns": True},
 }
 SETT_DEFAULTS = {
     "kind": "sett",
@@ -108,9 +107,8 @@ class SettGenerator(nn.Module):
         # Every parameter the family's renderer takes, as a slice of one head's output (and
         # nothing it does not take: every output of the network is trained).
         warp_only = c.get("weaves") == ["warp"]  # a stripe varies across one direction only
-        one_way = warp_only or c["family"] == "wave"  # varies across one direction only (before the turn)
-        self.layout = {"palette": k * 3, "phase": 1 if one_way else 2, "repeat": 1, "grain": 1}
-        if c["family"] in ("weave", "chevron", "wave") and bands:
+        self.layout = {"palette": k * 3, "phase": 1 if warp_only else 2, "repeat": 1, "grain": 1}
+        if c["family"] in ("weave", "chevron") and bands:
             self.layout.update(warp_colour=bands * k, warp_width=bands)
         if c["family"] == "weave":
             self.layout["relief"] = 1
@@ -118,7 +116,7 @@ class SettGenerator(nn.Module):
                 self.layout.update(weft_colour=bands * k, weft_width=bands)
             if len(c["weaves"]) > 1:
                 self.layout["weave"] = len(c["weaves"])
-        if c["family"] in ("chevron", "wave"):
+        if c["family"] == "chevron":
             self.layout["amplitude"] = 1
         if c["family"] == "argyle":
             self.layout["line"] = 3
@@ -162,7 +160,7 @@ class SettGenerator(nn.Module):
         if c["family"] == "weave":
             p["weave"] = torch.softmax(raw["weave"], -1) if "weave" in raw else w.new_ones(b, 1)
         if "amplitude" in raw:
-            p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height or wander, repeat units
+            p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height, repeat units
         if "line" in raw:
             p["line"] = torch.sigmoid(raw["line"])  # argyle overcheck: width, opacity, colour choice
         if c.get("turns"):
@@ -183,18 +181,15 @@ class SettGenerator(nn.Module):
         # u varies along x only and v along y only: a sett is computed once per column or row
         # and broadcast, which keeps a 2048 px tile fast; only crossings are 2D.
         softness = self.config["edge_px"] * rx / cols  # one edge_px in repeat units
-        # The periodic latent field, smoothly upsampled: grain in the cloth, and the wander of waves.
-        field = _periodic_upsample(z_local[:, :1], rows, cols)  # [B, 1, H, W]
         family = self.config["family"]
         if family == "weave":
             image = self._weave(p, u, v, softness)
         elif family == "chevron":
             image = self._chevron(p, u, v, softness)
-        elif family == "wave":
-            image = self._colours(p, "warp", v + p["amplitude"][:, None, None] * field[:, 0], softness)
         else:
             image = self._argyle(p, u, v, softness)
-        grain = field
+        # Grain: the periodic latent field, smoothly upsampled, as slight light and dark in the cloth.
+        grain = _periodic_upsample(z_local[:, :1], rows, cols)  # [B, 1, H, W]
         image = image * (1 + p["grain"][:, None, None, None] * grain)
         if "turn" in p:
             if rows != cols:
