@@ -53,7 +53,7 @@ FAMILIES = {
     # Herringbone ribs, too, run across in some photos and down in others.
     "herringbone": {"family": "weave", "weaves": ["herringbone4", "herringbone8"], "repeat_px": [8, 48], "turns": True},
     "houndstooth": {"family": "weave", "weaves": ["twill"], "repeat_px": [8, 48], "threads": 8, "symmetric": True},
-    "zigzag": {"family": "chevron", "repeat_px": [12, 96]},
+    "zigzag": {"family": "chevron", "repeat_px": [12, 96], "turns": True},
     # A solid is one colour woven plain or twill: its texture is the yarn's (no bands).
     "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
               "palette": 1, "bands": 0},
