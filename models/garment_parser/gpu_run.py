@@ -7,7 +7,7 @@ and Pillow but no CCP, no network, and neither smp nor albumentations (nor pydan
 albumentations needs): the pack carries the photos (resized) and those packages as wheels for
 that machine's Python.
 
-    python -m models.garment_parser.gpu_run pack         # here: .gpu-pack-parser/ (about 37 MB)
+    python -m models.garment_parser.gpu_run pack         # here: .gpu-pack-parser/ (about 35 MB)
     bin/train-gpu-parser --minutes 8                     # there: teacher + student into $OUT
     python -m models.garment_parser.gpu_run promote OUT/student.safetensors   # here: judged on full-size photos
 

@@ -15,11 +15,11 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from models.garment_parser.data import ccp_ids, ccp_split
-from models.garment_parser.train_data import CCPTrainSet
 from models.garment_parser.distil import distillation_loss, teacher_load, teacher_logits
 from models.garment_parser.evaluate import parser_evaluate
 from models.garment_parser.groups import default_groups
 from models.garment_parser.model import DEFAULT_CONFIG, encoder_load_imagenet, parser_build, parser_weights_path
+from models.garment_parser.train_data import CCPTrainSet
 from models.paths import checkpoints_dir
 from models.runtime import device_name, model_device
 from models.weights_io import card_read, card_update, weights_config, weights_load_into, weights_save
