@@ -170,15 +170,13 @@ def parser_promote(*, candidate: Path, log=print) -> dict:
     only if it beats it (mean and garment IoU together), its card carrying both scores."""
     from models.garment_parser.evaluate import parser_evaluate
     from models.garment_parser.groups import default_groups
-    from models.garment_parser.model import parser_build, parser_weights_path
-    from models.garment_parser.predict import inference_optimise
+    from models.garment_parser.model import parser_weights_path
+    from models.garment_parser.predict import parser_from_file
     from models.garment_parser.train import parser_score
-    from models.weights_io import card_read, card_update, weights_config, weights_load_into
+    from models.weights_io import card_read, card_update
 
-    config = weights_config(candidate)
-    model = parser_build(config)
-    weights_load_into(module=model, path=candidate)
-    metrics = parser_evaluate(inference_optimise(model), default_groups(), config["serve_long_side"])
+    model, config = parser_from_file(candidate, torch.device("cpu"))
+    metrics = parser_evaluate(model, default_groups(), config["serve_long_side"])
     served_path = parser_weights_path()
     served = card_read(served_path)["metrics"]
     result = {"candidate": {k: metrics[k] for k in ("mean_iou", "garment_iou")},
@@ -201,27 +199,24 @@ def serve_check(*, device: torch.device, photos: int = 5, repeats: int = 3, log=
     probability difference, the share of pixels labelled alike, and ms per photo on each."""
     from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
     from models.garment_parser.groups import default_groups
-    from models.garment_parser.model import parser_build, parser_weights_path
-    from models.garment_parser.predict import class_probabilities, inference_optimise, photo_labels
-    from models.weights_io import weights_config, weights_load_into
+    from models.garment_parser.model import parser_weights_path
+    from models.garment_parser.predict import class_probabilities, parser_from_file, photo_labels
 
     groups = default_groups()
     images = [ccp_load(photo_id, groups)[0] for photo_id in ccp_split(ccp_ids())[1][:photos]]
-    config = weights_config(parser_weights_path())
     probabilities, ms = {}, {}
     for where in (torch.device("cpu"), device):
-        model = parser_build(config)
-        weights_load_into(module=model, path=parser_weights_path())
-        model = inference_optimise(model).to(where)
+        model, config = parser_from_file(parser_weights_path(), where)
         class_probabilities(model, images[0], config["serve_long_side"])  # warm-up
         times = []
         for _ in range(repeats):
+            probabilities[where.type] = []  # the last round's are compared
             for image in images:
                 started = time.perf_counter()
                 result = class_probabilities(model, image, config["serve_long_side"])
                 photo_labels(image, result, groups.garment_ids)
                 times.append(time.perf_counter() - started)
-        probabilities[where.type] = [class_probabilities(model, image, config["serve_long_side"]) for image in images]
+                probabilities[where.type].append(result)
         ms[where.type] = round(float(np.median(times)) * 1000, 1)
     difference = max(float((a - b).abs().max()) for a, b in zip(probabilities["cpu"], probabilities[device.type]))
     agree = float(np.mean([(a.argmax(0) == b.argmax(0)).float().mean() for a, b in

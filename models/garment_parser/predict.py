@@ -116,7 +116,13 @@ def inference_optimise(model: torch.nn.Module) -> torch.nn.Module:
 
 @lru_cache(maxsize=None)
 def _parser_from_file(path: Path) -> tuple[torch.nn.Module, dict]:
+    return parser_from_file(path, model_device())
+
+
+def parser_from_file(path: Path, device: torch.device) -> tuple[torch.nn.Module, dict]:
+    """A parser ready to serve from its weights file, on `device` (a fresh copy each call:
+    checks that compare devices or judge a candidate need their own)."""
     config = weights_config(path)
     model = parser_build(config)
     weights_load_into(module=model, path=path)
-    return inference_optimise(model).requires_grad_(False).to(model_device()), config
+    return inference_optimise(model).requires_grad_(False).to(device), config
