@@ -18,10 +18,14 @@ def _run(command: str, **options) -> str:
 def test_train_patterns_fine_tunes_the_served_generator_and_resumes(random_generator_weights, tiny_swatches):
     served = pattern_weights_path("floral")
     before = served.read_bytes()
-    first = _run("train_patterns", category="floral", iters=2, init="served")
+    first = _run("train_patterns", category="floral", iters=2, init="served", colour_augment="off",
+                 colour_weight=5.0, mode_seeking=0.5)
     assert "starting from the served generator" in first
     card = card_read(served)
     assert card["training"]["init"] == "served" and card["training"]["iters"] == 2
+    # The recipe's colour and diversity terms, overridden from the command line.
+    assert card["training"]["colour_augment"] is False and card["training"]["colour_weight"] == 5.0
+    assert card["training"]["mode_seeking"] == 0.5 and card["training"]["discriminator"] == "dcgan"
     assert card["training"]["texture_taps"] == [1, 3, 6, 10, 13]
     assert "started_from" in card["training"]
     assert served.read_bytes() != before

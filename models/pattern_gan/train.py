@@ -267,6 +267,12 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
                         help="for spatial generators (structured ones always learn against the projected one)")
     parser.add_argument("--mode-seeking", type=float, default=None,
                         help="weight of the mode-seeking (diversity) term, instead of the recipe's")
+    parser.add_argument("--colour-weight", type=float, default=None,
+                        help="weight of the pooled colour loss (the batch's colours against the real batch's), "
+                             "instead of the recipe's")
+    parser.add_argument("--colour-augment", choices=["on", "off"], default=None,
+                        help="off: no colour jitter in the discriminator's augmentation, so it judges colourways "
+                             "too (default: the recipe's)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
 
@@ -288,6 +294,10 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
                                   texture_weight=args.texture_weight, texture_match=args.texture_match)
             if args.mode_seeking is not None:
                 train_config["mode_seeking"] = args.mode_seeking
+            if args.colour_weight is not None:
+                train_config["colour_weight"] = args.colour_weight
+            if args.colour_augment is not None:
+                train_config["colour_augment"] = args.colour_augment == "on"
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
                           model_config=model_config, threads=args.threads, device=torch.device(args.device),
                           max_seconds=args.minutes and args.minutes * 60, log=log)
