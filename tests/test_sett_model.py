@@ -8,7 +8,7 @@ import torch
 from models.pattern_gan.diffaug import random_transpose
 from models.pattern_gan.generators import generator_build, generator_config
 from models.pattern_gan.model import Generator
-from models.pattern_gan.projected import TAPS, ProjectedDiscriminator
+from models.pattern_gan.projected import TAPS, ProjectedDiscriminator, batch_spread
 from models.pattern_gan.sett import FAMILIES, SettGenerator, sett_config
 from models.pattern_gan.texture_loss import colour_loss
 
@@ -75,6 +75,27 @@ def test_projected_discriminator_scores_three_depths_and_trains_only_its_heads()
     assert not discriminator.stages.training  # frozen BatchNorm statistics
 
 
+def test_batch_spread_tells_a_collapsed_batch_from_a_varied_one():
+    varied = torch.randn(8, 5, 4, 4)
+    collapsed = varied[:1].expand(8, -1, -1, -1)
+    assert batch_spread(collapsed, 4).abs().max() == 0
+    spread = batch_spread(varied, 4)
+    assert spread.shape == (8, 1, 4, 4) and spread.min() > 0.5
+    # Crop i belongs to group i mod (B / g): both groups' spreads are given to their own crops.
+    assert torch.equal(spread[0], spread[2]) and torch.equal(spread[1], spread[3])
+    with pytest.raises(ValueError, match="groups of 4"):
+        batch_spread(torch.randn(6, 5, 4, 4), 4)
+
+
+def test_projected_discriminator_with_batch_spread_passes_gradients_to_every_crop():
+    discriminator = ProjectedDiscriminator(batch_group=4)
+    x = torch.rand(8, 3, 64, 64, requires_grad=True)
+    scores = discriminator(x * 2 - 1)
+    assert all(s.shape == (8,) for s in scores)
+    sum(s.sum() for s in scores).backward()
+    assert (x.grad.abs().sum((1, 2, 3)) > 0).all()
+
+
 def test_colour_loss_is_small_for_the_same_colours_and_grows_with_a_colour_shift():
     real = torch.rand(4, 3, 32, 32) * 2 - 1
     same = colour_loss(real.roll(1, 0), real, torch.Generator().manual_seed(0))  # same pixels, other order
@@ -115,3 +136,40 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     # Its discriminator sees crops the way they were drawn (others are turned at random).
     assert recipe(sett_config("striped"))["rotate90"] is False
     assert recipe(sett_config("checkered"))["rotate90"] is True
+
+
+def test_a_stretching_argyle_draws_taller_diamonds_and_learns_how_tall():
+    generator = _generator("argyle")
+    z_local, z_global = torch.zeros(1, 1, 8, 8), torch.randn(1, generator.config["z_global"])
+    with torch.no_grad():
+        repeat = generator_layout_slice(generator, "repeat")
+        low, high = generator.config["repeat_px"]
+        generator.head.weight[repeat] = 0
+        generator.head.bias[repeat] = torch.logit(torch.tensor(math.log(32 / low) / math.log(high / low)))  # 32 px
+        square = generator(z_local, z_global)[0, 0]  # [128, 128]
+        generator.stretch.bias.fill_(20.0)  # the most stretch: twice as tall as wide
+        tall = generator(z_local, z_global)[0, 0]
+    assert _period(square, 0) == _period(square, 1) == 32
+    assert (_period(tall, 0), _period(tall, 1)) == (64, 32)
+    # A generator trained before the head existed starts with square repeats (the head is zero).
+    fresh = SettGenerator(sett_config("argyle"))
+    assert fresh.parameters_of(torch.randn(3, fresh.config["w_dim"]))["stretch"].eq(1).all()
+    with torch.no_grad():
+        generator.stretch.bias.zero_()
+    generator(z_local, z_global).square().mean().backward()
+    assert generator.stretch.weight.grad.abs().sum() > 0
+
+
+def generator_layout_slice(generator: SettGenerator, name: str) -> slice:
+    start = 0
+    for key, size in generator.layout.items():
+        if key == name:
+            return slice(start, start + size)
+        start += size
+    raise KeyError(name)
+
+
+def _period(image: torch.Tensor, dim: int) -> int:
+    """The smallest shift along dim that maps the image onto itself."""
+    n = image.shape[dim]
+    return next(k for k in range(1, n + 1) if n % k == 0 and torch.allclose(image.roll(k, dim), image, atol=1e-4))

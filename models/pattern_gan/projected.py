@@ -6,9 +6,14 @@ by a fixed random 1x1 projection (the paper's cross-channel mixing: no single pr
 feature can dominate), and a small trainable head per depth scores the mixed features.
 Only the heads learn, so a few hundred swatches and a CPU budget are enough to give the
 generator a useful signal from the first iterations.
+
+Optionally each head also sees how much its features vary across the batch (StyleGAN's
+minibatch standard deviation, Karras et al. 2018): a generator that draws one colourway for
+every latent is then told apart from the varied real batch by that statistic alone.
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
 
 from models.pretrained import imagenet_mobilenet_v2_state
@@ -19,8 +24,35 @@ MEAN = torch.tensor([0.485, 0.456, 0.406])[None, :, None, None]
 STD = torch.tensor([0.229, 0.224, 0.225])[None, :, None, None]
 
 
+class ScoreHead(nn.Module):
+    """Mixed features [B, C, H, W] -> one score per crop [B]."""
+
+    def __init__(self, mixed: int, batch_group: int = 0):
+        super().__init__()
+        self.batch_group = batch_group  # 0: crops are scored alone
+        self.conv = spectral_norm(nn.Conv2d(mixed, mixed, 3, padding=1))
+        self.out = spectral_norm(nn.Conv2d(mixed + (1 if batch_group else 0), 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = F.leaky_relu(self.conv(x), 0.2)  # [B, C, H, W]
+        if self.batch_group:
+            h = torch.cat([h, batch_spread(h, self.batch_group)], 1)
+        return self.out(h).flatten(1).mean(1)
+
+
+def batch_spread(h: torch.Tensor, group: int) -> torch.Tensor:
+    """The standard deviation of each feature within groups of `group` crops, averaged to one
+    number per group and given to every crop of it as a map. [B, C, H, W] -> [B, 1, H, W]"""
+    b, c, height, width = h.shape
+    g = min(group, b)
+    if b % g:
+        raise ValueError(f"a batch of {b} does not split into groups of {g}")
+    spread = h.view(g, b // g, c, height, width).std(0, unbiased=False).mean((1, 2, 3))  # [B / g]
+    return spread.repeat(g)[:, None, None, None].expand(b, 1, height, width)
+
+
 class ProjectedDiscriminator(nn.Module):
-    def __init__(self, mixed: int = 64, seed: int = 0):
+    def __init__(self, mixed: int = 64, seed: int = 0, batch_group: int = 0):
         super().__init__()
         import torchvision
 
@@ -31,9 +63,7 @@ class ProjectedDiscriminator(nn.Module):
         # Fixed random mixing, not trained (a buffer, so it travels with the checkpoint).
         for tap in TAPS:
             self.register_buffer(f"mix_{tap}", torch.randn(mixed, TAP_CHANNELS[tap], generator=rng) / TAP_CHANNELS[tap] ** 0.5)
-        self.heads = nn.ModuleList(nn.Sequential(
-            spectral_norm(nn.Conv2d(mixed, mixed, 3, padding=1)), nn.LeakyReLU(0.2),
-            spectral_norm(nn.Conv2d(mixed, 1, 1))) for _ in TAPS)
+        self.heads = nn.ModuleList(ScoreHead(mixed, batch_group) for _ in TAPS)
 
     def train(self, mode: bool = True):
         super().train(mode)
@@ -48,5 +78,5 @@ class ProjectedDiscriminator(nn.Module):
             x = stage(x)
             if index in TAPS:
                 mixed = torch.einsum("oc,bchw->bohw", getattr(self, f"mix_{index}"), x)
-                scores.append(self.heads[len(scores)](mixed).flatten(1).mean(1))
+                scores.append(self.heads[len(scores)](mixed))
         return scores

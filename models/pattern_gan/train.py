@@ -45,6 +45,7 @@ TRAIN_DEFAULTS = {
     "colour_weight": 0.0,  # texture_loss.colour_loss: the batch's pixel colours against the real batch's
     "colour_augment": True,  # DiffAugment's colour jitter (off: the discriminator judges colourways too)
     "rotate90": False,  # show real and generated crops turned a quarter at random (axis-aligned setts)
+    "batch_group": 0,  # projected discriminator: crops per minibatch-spread group (0 = none; projected.py)
 }
 # Learning against the Projected-GAN discriminator: it judges colour (no colour jitter), a
 # pooled colour loss gives a direct colour signal, the mode-seeking term keeps latents apart.
@@ -148,7 +149,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     # Modules move before the optimisers exist; random numbers stay on the CPU (resumable, and
     # the same on any device).
     generator = generator_build(model_config).to(device)
-    discriminator = (ProjectedDiscriminator() if train_config["discriminator"] == "projected" else Discriminator()).to(device)
+    discriminator = (ProjectedDiscriminator(batch_group=train_config["batch_group"])
+                     if train_config["discriminator"] == "projected" else Discriminator()).to(device)
     ema = copy.deepcopy(generator).requires_grad_(False)
     opt_g = torch.optim.Adam(generator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
     opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], train_config["lr"],
@@ -167,7 +169,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         served = pattern_weights_path(category)
         if weights_config(served).get("kind", "spatial") != model_config.get("kind", "spatial"):
             raise ValueError(f"{category}: the served generator is of another kind; train it from random weights")
-        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + ("turn.",))
+        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + ("turn.", "stretch."))
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
@@ -273,6 +275,9 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--colour-augment", choices=["on", "off"], default=None,
                         help="off: no colour jitter in the discriminator's augmentation, so it judges colourways "
                              "too (default: the recipe's)")
+    parser.add_argument("--batch-group", type=int, default=None,
+                        help="the projected discriminator also sees the spread of its features over groups of this "
+                             "many crops (minibatch standard deviation: a collapsed generator is told apart)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
 
@@ -298,6 +303,8 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
                 train_config["colour_weight"] = args.colour_weight
             if args.colour_augment is not None:
                 train_config["colour_augment"] = args.colour_augment == "on"
+            if args.batch_group is not None:
+                train_config["batch_group"] = args.batch_group
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
                           model_config=model_config, threads=args.threads, device=torch.device(args.device),
                           max_seconds=args.minutes and args.minutes * 60, log=log)
