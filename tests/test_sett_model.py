@@ -137,39 +137,3 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     assert recipe(sett_config("striped"))["rotate90"] is False
     assert recipe(sett_config("checkered"))["rotate90"] is True
 
-
-def test_a_stretching_argyle_draws_taller_diamonds_and_learns_how_tall():
-    generator = _generator("argyle")
-    z_local, z_global = torch.zeros(1, 1, 8, 8), torch.randn(1, generator.config["z_global"])
-    with torch.no_grad():
-        repeat = generator_layout_slice(generator, "repeat")
-        low, high = generator.config["repeat_px"]
-        generator.head.weight[repeat] = 0
-        generator.head.bias[repeat] = torch.logit(torch.tensor(math.log(32 / low) / math.log(high / low)))  # 32 px
-        square = generator(z_local, z_global)[0, 0]  # [128, 128]
-        generator.stretch.bias.fill_(20.0)  # the most stretch: twice as tall as wide
-        tall = generator(z_local, z_global)[0, 0]
-    assert _period(square, 0) == _period(square, 1) == 32
-    assert (_period(tall, 0), _period(tall, 1)) == (64, 32)
-    # A generator trained before the head existed starts with square repeats (the head is zero).
-    fresh = SettGenerator(sett_config("argyle"))
-    assert fresh.parameters_of(torch.randn(3, fresh.config["w_dim"]))["stretch"].eq(1).all()
-    with torch.no_grad():
-        generator.stretch.bias.zero_()
-    generator(z_local, z_global).square().mean().backward()
-    assert generator.stretch.weight.grad.abs().sum() > 0
-
-
-def generator_layout_slice(generator: SettGenerator, name: str) -> slice:
-    start = 0
-    for key, size in generator.layout.items():
-        if key == name:
-            return slice(start, start + size)
-        start += size
-    raise KeyError(name)
-
-
-def _period(image: torch.Tensor, dim: int) -> int:
-    """The smallest shift along dim that maps the image onto itself."""
-    n = image.shape[dim]
-    return next(k for k in range(1, n + 1) if n % k == 0 and torch.allclose(image.roll(k, dim), image, atol=1e-4))

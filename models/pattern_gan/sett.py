@@ -57,11 +57,8 @@ FAMILIES = {
     # A solid is one colour woven plain or twill: its texture is the yarn's (no bands).
     "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
               "palette": 1, "bands": 0},
-    # Knitted argyle diamonds are mostly taller than wide: the network also chooses the stretch.
-    "argyle": {"family": "argyle", "repeat_px": [24, 128], "stretches": True},
+    "argyle": {"family": "argyle", "repeat_px": [24, 128]},
 }
-MAX_STRETCH = 2.0  # a repeat may be up to twice as tall as wide, or as wide as tall
-
 SETT_DEFAULTS = {
     "kind": "sett",
     "z_local": 1,  # a grain field: fabric texture, periodic like everything else
@@ -127,11 +124,6 @@ class SettGenerator(nn.Module):
         if c.get("turns"):
             # Its own head, so generators trained before it existed load and learn it from scratch.
             self.turn = nn.Linear(hidden, 1)
-        if c.get("stretches"):
-            # Its own head too, zero: a generator trained before it keeps its square repeat at first.
-            self.stretch = nn.Linear(hidden, 1)
-            nn.init.zeros_(self.stretch.weight)
-            nn.init.zeros_(self.stretch.bias)
         for name, tensor in WEAVES.items():
             if name in c.get("weaves", []):
                 self.register_buffer(f"weave_{name}", _tiled(tensor, c["threads"]))
@@ -175,16 +167,13 @@ class SettGenerator(nn.Module):
             # A hard choice (the tile is turned or not), its gradient passed straight through.
             soft = torch.sigmoid(self.turn(features)[:, 0])
             p["turn"] = soft + ((soft > 0.5).to(soft.dtype) - soft).detach()  # [B] 0 or 1
-        if c.get("stretches"):
-            p["stretch"] = MAX_STRETCH ** torch.tanh(self.stretch(features)[:, 0])  # repeat height / width
         return p
 
     def synthesise(self, z_local: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         rows, cols = z_local.shape[2] * UPSAMPLE, z_local.shape[3] * UPSAMPLE
         p = self.parameters_of(w)
         # Whole repeats per tile (straight-through rounding): the tile is exactly periodic.
-        rx = _whole(cols / p["repeat_px"])  # [B]
-        ry = _whole(rows / (p["repeat_px"] * p.get("stretch", 1.0)))
+        rx, ry = (_whole(n / p["repeat_px"]) for n in (cols, rows))  # [B] each
         x = (torch.arange(cols, dtype=w.dtype, device=w.device) + 0.5) / cols  # tile units
         y = (torch.arange(rows, dtype=w.dtype, device=w.device) + 0.5) / rows
         u = x[None, None, :] * rx[:, None, None] + p["phase"][:, 0, None, None]  # [B, 1, W] repeat units
