@@ -136,4 +136,9 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     # Its discriminator sees crops the way they were drawn (others are turned at random).
     assert recipe(sett_config("striped"))["rotate90"] is False
     assert recipe(sett_config("checkered"))["rotate90"] is True
+    # Spatial generators: a strong texture loss against the DCGAN discriminator, the projected
+    # discriminator's own recipe beside it; setts learn without one.
+    assert recipe(generator_config("floral", "auto"))["texture_weight"] == 10.0
+    assert recipe(generator_config("floral", "auto"), "projected")["texture_weight"] == 1.0
+    assert recipe(sett_config("striped"))["texture_weight"] == 0.0
 

@@ -26,6 +26,7 @@ def test_train_patterns_fine_tunes_the_served_generator_and_resumes(random_gener
     # The recipe's colour and diversity terms, overridden from the command line.
     assert card["training"]["colour_augment"] is False and card["training"]["colour_weight"] == 5.0
     assert card["training"]["mode_seeking"] == 0.5 and card["training"]["discriminator"] == "dcgan"
+    assert card["training"]["texture_weight"] == 10.0  # the spatial recipe's, as not given
     assert card["training"]["texture_taps"] == [1, 3, 6, 10, 13]
     assert "started_from" in card["training"]
     assert served.read_bytes() != before
