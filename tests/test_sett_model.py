@@ -87,6 +87,16 @@ def test_batch_spread_tells_a_collapsed_batch_from_a_varied_one():
         batch_spread(torch.randn(6, 5, 4, 4), 4)
 
 
+def test_projected_discriminator_loads_heads_saved_before_the_batch_spread_existed():
+    from torch.nn.utils.parametrizations import spectral_norm
+
+    # Each head as it was built before: conv, leaky ReLU, conv; a run saved then must resume.
+    earlier = torch.nn.ModuleList(torch.nn.Sequential(
+        spectral_norm(torch.nn.Conv2d(64, 64, 3, padding=1)), torch.nn.LeakyReLU(0.2),
+        spectral_norm(torch.nn.Conv2d(64, 1, 1))) for _ in TAPS)
+    ProjectedDiscriminator().heads.load_state_dict(earlier.state_dict())
+
+
 def test_projected_discriminator_with_batch_spread_passes_gradients_to_every_crop():
     discriminator = ProjectedDiscriminator(batch_group=4)
     x = torch.rand(8, 3, 64, 64, requires_grad=True)
@@ -141,4 +151,3 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     assert recipe(generator_config("floral", "auto"))["texture_weight"] == 10.0
     assert recipe(generator_config("floral", "auto"), "projected")["texture_weight"] == 1.0
     assert recipe(sett_config("striped"))["texture_weight"] == 0.0
-

@@ -13,7 +13,6 @@ every latent is then told apart from the varied real batch by that statistic alo
 """
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
 
 from models.pretrained import imagenet_mobilenet_v2_state
@@ -24,20 +23,15 @@ MEAN = torch.tensor([0.485, 0.456, 0.406])[None, :, None, None]
 STD = torch.tensor([0.229, 0.224, 0.225])[None, :, None, None]
 
 
-class ScoreHead(nn.Module):
-    """Mixed features [B, C, H, W] -> one score per crop [B]."""
+class BatchSpread(nn.Module):
+    """Appends batch_spread's map as one more channel. [B, C, H, W] -> [B, C + 1, H, W]"""
 
-    def __init__(self, mixed: int, batch_group: int = 0):
+    def __init__(self, group: int):
         super().__init__()
-        self.batch_group = batch_group  # 0: crops are scored alone
-        self.conv = spectral_norm(nn.Conv2d(mixed, mixed, 3, padding=1))
-        self.out = spectral_norm(nn.Conv2d(mixed + (1 if batch_group else 0), 1, 1))
+        self.group = group
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = F.leaky_relu(self.conv(x), 0.2)  # [B, C, H, W]
-        if self.batch_group:
-            h = torch.cat([h, batch_spread(h, self.batch_group)], 1)
-        return self.out(h).flatten(1).mean(1)
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        return torch.cat([h, batch_spread(h, self.group)], 1)
 
 
 def batch_spread(h: torch.Tensor, group: int) -> torch.Tensor:
@@ -63,7 +57,11 @@ class ProjectedDiscriminator(nn.Module):
         # Fixed random mixing, not trained (a buffer, so it travels with the checkpoint).
         for tap in TAPS:
             self.register_buffer(f"mix_{tap}", torch.randn(mixed, TAP_CHANNELS[tap], generator=rng) / TAP_CHANNELS[tap] ** 0.5)
-        self.heads = nn.ModuleList(ScoreHead(mixed, batch_group) for _ in TAPS)
+        # Without the spread, a head's layers keep the names earlier checkpoints saved them under.
+        spread = [BatchSpread(batch_group)] if batch_group else []
+        self.heads = nn.ModuleList(nn.Sequential(
+            spectral_norm(nn.Conv2d(mixed, mixed, 3, padding=1)), nn.LeakyReLU(0.2), *spread,
+            spectral_norm(nn.Conv2d(mixed + len(spread), 1, 1))) for _ in TAPS)
 
     def train(self, mode: bool = True):
         super().train(mode)
@@ -78,5 +76,5 @@ class ProjectedDiscriminator(nn.Module):
             x = stage(x)
             if index in TAPS:
                 mixed = torch.einsum("oc,bchw->bohw", getattr(self, f"mix_{index}"), x)
-                scores.append(self.heads[len(scores)](mixed))
+                scores.append(self.heads[len(scores)](mixed).flatten(1).mean(1))
         return scores

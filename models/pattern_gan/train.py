@@ -304,16 +304,11 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             model_config = generator_config(name, args.generator)
             train_config = recipe(model_config, args.discriminator, iters=args.iters, init=args.init,
                                   texture_match=args.texture_match)
-            if args.texture_weight is not None:
-                train_config["texture_weight"] = args.texture_weight
-            if args.mode_seeking is not None:
-                train_config["mode_seeking"] = args.mode_seeking
-            if args.colour_weight is not None:
-                train_config["colour_weight"] = args.colour_weight
-            if args.colour_augment is not None:
-                train_config["colour_augment"] = args.colour_augment == "on"
-            if args.batch_group is not None:
-                train_config["batch_group"] = args.batch_group
+            # Options given on the command line win over the recipe's values.
+            given = {"texture_weight": args.texture_weight, "mode_seeking": args.mode_seeking,
+                     "colour_weight": args.colour_weight, "batch_group": args.batch_group,
+                     "colour_augment": None if args.colour_augment is None else args.colour_augment == "on"}
+            train_config.update({key: value for key, value in given.items() if value is not None})
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
                           model_config=model_config, threads=args.threads, device=torch.device(args.device),
                           max_seconds=args.minutes and args.minutes * 60, log=log)
