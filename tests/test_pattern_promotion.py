@@ -5,9 +5,9 @@ import torch
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from models.pattern_gan.evaluate import target_score
+from models.pattern_gan.evaluate import fidelity_error, target_score
 from models.pattern_gan.model import DEFAULT_CONFIG, Generator, pattern_weights_path
-from models.pattern_gan.promote import candidates_promote
+from models.pattern_gan.promote import candidates_promote, measurably_better
 from models.weights_io import card_read, weights_save
 
 
@@ -16,6 +16,24 @@ def test_target_score_caps_each_target_at_one():
     assert target_score(met) == 3.0
     assert target_score(dict(met, fidelity=0.45)) == pytest.approx(2.5)
     assert target_score(dict(met, seam=2.2)) == pytest.approx(2.5)
+
+
+def _judged(recognised: int, samples: int, diversity: float = 0.8) -> dict:
+    return {"generated_accuracy": recognised / samples, "generated_samples": samples, "real_val_accuracy": 0.9,
+            "fidelity": recognised / samples / 0.9, "diversity": diversity, "seam": 1.0}
+
+
+def test_a_fidelity_gain_within_the_sampling_error_does_not_count_and_more_samples_resolve_it():
+    served = _judged(30, 48)
+    # Four more of 48 recognised: +0.09 fidelity, three times the fixed margin, yet within the
+    # binomial error of two 48-sample shares.
+    assert not measurably_better(_judged(34, 48), served)
+    # The same shares over 480 samples are told apart.
+    assert measurably_better(_judged(340, 480), _judged(300, 480))
+    assert fidelity_error(_judged(300, 480)) < fidelity_error(served) / 3
+    # A clear gain elsewhere counts at 48 samples too: diversity 0.6 -> 0.9 of real.
+    assert measurably_better(_judged(30, 48, diversity=0.9), _judged(30, 48, diversity=0.6))
+    assert not measurably_better(served, served)
 
 
 def _flat_generator(path):

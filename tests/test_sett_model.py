@@ -151,3 +151,21 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     assert recipe(generator_config("floral", "auto"))["texture_weight"] == 10.0
     assert recipe(generator_config("floral", "auto"), "projected")["texture_weight"] == 1.0
     assert recipe(sett_config("striped"))["texture_weight"] == 0.0
+
+
+def test_a_chevron_is_woven_with_yarn_relief_and_one_trained_before_the_weave_still_loads():
+    generator = _generator("zigzag")
+    assert "relief" in generator.layout
+    z_local, z_global = torch.zeros(2, 1, 4, 4), torch.randn(2, generator.config["z_global"])
+    with torch.no_grad():
+        woven = generator(z_local, z_global)
+        generator.head.bias[sum(list(generator.layout.values())[:list(generator.layout).index("relief")])] = -30.0
+        flat = generator(z_local, z_global)  # no relief: the chevron's colours alone
+    assert (woven - flat).abs().max() > 0.05  # the relief shades the threads
+    earlier = {k: v for k, v in sett_config("zigzag").items() if k != "weaves"}
+    torch.manual_seed(0)
+    before = SettGenerator(earlier)
+    # The head of the chevrons trained before: palette 4x3, phase 2, repeat, grain, 8 bands' colours
+    # (of 4) and widths, amplitude.
+    assert "relief" not in before.layout and before.head.out_features == 12 + 2 + 1 + 1 + 32 + 8 + 1
+    assert before(z_local, z_global).shape == (2, 3, 64, 64)

@@ -4,13 +4,14 @@ Both are judged in one run by the same classifier and networks on the same held-
 swatches (evaluate.PatternJudge), so their scores are comparable; every weights file that
 is replaced stays in git history forever, so noise-level gains do not count.
 """
+import math
 import shutil
 from pathlib import Path
 
 import torch
 from tqdm import tqdm
 
-from models.pattern_gan.evaluate import PatternJudge, target_score, training_checkpoint
+from models.pattern_gan.evaluate import SAMPLES, PatternJudge, fidelity_error, target_score, training_checkpoint
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import generator_from_file, generator_load
 from models.pattern_gan.sett import SettGenerator
@@ -19,7 +20,14 @@ from models.weights_io import card_path, card_read, card_update
 MARGIN = 0.03  # of target_score (at most 3): e.g. fidelity +0.027 or seam 1.36 -> 1.30
 
 
-def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: int = 48, log=print) -> dict[str, dict]:
+def measurably_better(candidate: dict, other: dict) -> bool:
+    """The candidate's target score beats the other's by MARGIN plus the sampling error of the
+    difference of their fidelity terms: a gain the luck of the samples could give does not count."""
+    noise = math.hypot(fidelity_error(candidate), fidelity_error(other))
+    return target_score(candidate) > target_score(other) + MARGIN + noise
+
+
+def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: int = SAMPLES, log=print) -> dict[str, dict]:
     """candidates_dir holds patterns/<category>.safetensors (+ card), as train_patterns writes
     them with AIFASHION_WEIGHTS_DIR=candidates_dir. Returns per category the two metric sets
     and whether the candidate replaced the served weights."""
@@ -35,11 +43,11 @@ def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: 
             generator = generator_from_file(candidate_path)
             candidate = judge.metrics(name, generator, samples, training_checkpoint(name))
             entry["candidate"] = candidate
-            entry["promoted"] = target_score(candidate) > target_score(served) + MARGIN
+            entry["promoted"] = measurably_better(candidate, served)
             if isinstance(generator, SettGenerator):
                 # The renderer alone draws setts: training must beat it with untrained weights.
                 entry["untrained"] = judge.metrics(name, untrained_like(generator), samples)
-                entry["promoted"] &= target_score(candidate) > target_score(entry["untrained"]) + MARGIN
+                entry["promoted"] &= measurably_better(candidate, entry["untrained"])
         if entry["promoted"]:
             shutil.copyfile(candidate_path, served_path)
             if card_path(candidate_path).exists():

@@ -53,7 +53,9 @@ FAMILIES = {
     # Herringbone ribs, too, run across in some photos and down in others.
     "herringbone": {"family": "weave", "weaves": ["herringbone4", "herringbone8"], "repeat_px": [8, 48], "turns": True},
     "houndstooth": {"family": "weave", "weaves": ["twill"], "repeat_px": [8, 48], "threads": 8, "symmetric": True},
-    "zigzag": {"family": "chevron", "repeat_px": [12, 96], "turns": True},
+    # Photographed zigzags are knits and weaves: the chevron's colours are woven plain, so the
+    # network also sets the yarn's relief (a flat-colour chevron reads as a print, not as cloth).
+    "zigzag": {"family": "chevron", "weaves": ["plain"], "repeat_px": [12, 96], "turns": True},
     # A solid is one colour woven plain or twill: its texture is the yarn's (no bands).
     "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
               "palette": 1, "bands": 0},
@@ -110,8 +112,9 @@ class SettGenerator(nn.Module):
         self.layout = {"palette": k * 3, "phase": 1 if warp_only else 2, "repeat": 1, "grain": 1}
         if c["family"] in ("weave", "chevron") and bands:
             self.layout.update(warp_colour=bands * k, warp_width=bands)
-        if c["family"] == "weave":
+        if c.get("weaves"):  # woven: the yarn's relief (chevrons trained before it had no weave)
             self.layout["relief"] = 1
+        if c["family"] == "weave":
             if not c.get("symmetric") and not warp_only:  # a warp-only weave never shows the weft
                 self.layout.update(weft_colour=bands * k, weft_width=bands)
             if len(c["weaves"]) > 1:
@@ -157,7 +160,7 @@ class SettGenerator(nn.Module):
                 p[f"{side}_width"] = torch.softmax(raw[f"{side}_width"], -1)  # fractions of the repeat
         if "relief" in raw:
             p["relief"] = 0.4 * torch.sigmoid(raw["relief"][:, 0])  # yarn shading depth
-        if c["family"] == "weave":
+        if c.get("weaves"):
             p["weave"] = torch.softmax(raw["weave"], -1) if "weave" in raw else w.new_ones(b, 1)
         if "amplitude" in raw:
             p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height, repeat units
@@ -212,6 +215,11 @@ class SettGenerator(nn.Module):
     def _weave(self, p: dict, u: torch.Tensor, v: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:
         warp = self._colours(p, "warp", u, softness)
         weft = self._colours(p, "weft" if "weft_colour" in p else "warp", v, softness)
+        return self._woven(p, warp, weft, u, v)
+
+    def _woven(self, p: dict, warp: torch.Tensor, weft: torch.Tensor, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """Warp and weft colours ([B, 3, H, W] or broadcastable) crossed through the weave, each
+        thread shaded by the yarn's relief."""
         threads = self.config["threads"]
         # Thread index and position across the thread (0..1) in each direction.
         tu, tv = u * threads, v * threads
@@ -230,7 +238,8 @@ class SettGenerator(nn.Module):
     def _chevron(self, p: dict, u: torch.Tensor, v: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:
         # A sett along v, displaced by a triangle wave of u: one zigzag per repeat across.
         triangle = 2 * torch.abs(torch.remainder(u, 1.0) - 0.5)  # 0..1..0
-        return self._colours(p, "warp", v + p["amplitude"][:, None, None] * triangle, softness)
+        colours = self._colours(p, "warp", v + p["amplitude"][:, None, None] * triangle, softness)
+        return self._woven(p, colours, colours, u, v) if "relief" in p else colours
 
     def _argyle(self, p: dict, u: torch.Tensor, v: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:
         # Diamond lattice: cells of the (u + v, u - v) grid, two colours in a checker, and an

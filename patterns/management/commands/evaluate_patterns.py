@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from models.pattern_gan.evaluate import TARGETS, patterns_evaluate
+from models.pattern_gan.evaluate import SAMPLES, TARGETS, patterns_evaluate
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.promote import candidates_promote
 from models.pattern_gan.taxonomy import category_names
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--category", nargs="+", default=["all"], help="one or more categories, or all")
-        parser.add_argument("--samples", type=int, default=48, help="generated patterns per category")
+        parser.add_argument("--samples", type=int, default=SAMPLES, help="generated patterns per category")
         parser.add_argument("--candidates", type=Path, default=None,
                             help="a weights folder written by train_patterns (AIFASHION_WEIGHTS_DIR=DIR)")
 
