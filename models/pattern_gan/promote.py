@@ -27,7 +27,8 @@ def measurably_better(candidate: dict, other: dict) -> bool:
     return target_score(candidate) > target_score(other) + MARGIN + noise
 
 
-def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: int = SAMPLES, log=print) -> dict[str, dict]:
+def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: int = SAMPLES,
+                       log=print) -> dict[str, dict]:
     """candidates_dir holds patterns/<category>.safetensors (+ card), as train_patterns writes
     them with AIFASHION_WEIGHTS_DIR=candidates_dir. Returns per category the two metric sets
     and whether the candidate replaced the served weights."""
