@@ -21,6 +21,12 @@ def _generator(category: str) -> SettGenerator:
     return generator
 
 
+def _head_row(generator: SettGenerator, name: str) -> int:
+    """The first row of the head's output that feeds renderer parameter `name`."""
+    names = list(generator.layout)
+    return sum(list(generator.layout.values())[:names.index(name)])
+
+
 @pytest.mark.parametrize("category", sorted(FAMILIES))
 def test_gradient_reaches_every_sett_parameter(category):
     generator = _generator(category)
@@ -41,8 +47,7 @@ def test_a_tile_is_a_whole_number_of_repeats_so_it_repeats_exactly(category):
     generator = _generator(category)
     low, high = generator.config["repeat_px"]
     period = next(p for p in (8, 16, 32, 64) if low < p < high)  # divides the 128 px tile
-    start = list(generator.layout).index("repeat")
-    offset = sum(list(generator.layout.values())[:start])
+    offset = _head_row(generator, "repeat")
     with torch.no_grad():  # pin the repeat to `period` px: 128 px then hold whole repeats
         generator.head.weight[offset].zero_()
         share = math.log(period / low) / math.log(high / low)
@@ -153,13 +158,13 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     assert recipe(sett_config("striped"))["texture_weight"] == 0.0
 
 
-def test_a_chevron_is_woven_with_yarn_relief_and_one_trained_before_the_weave_still_loads():
+def test_a_chevron_is_woven_with_yarn_relief_and_one_configured_before_the_weave_keeps_its_head():
     generator = _generator("zigzag")
     assert "relief" in generator.layout
     z_local, z_global = torch.zeros(2, 1, 4, 4), torch.randn(2, generator.config["z_global"])
     with torch.no_grad():
         woven = generator(z_local, z_global)
-        generator.head.bias[sum(list(generator.layout.values())[:list(generator.layout).index("relief")])] = -30.0
+        generator.head.bias[_head_row(generator, "relief")] = -30.0
         flat = generator(z_local, z_global)  # no relief: the chevron's colours alone
     assert (woven - flat).abs().max() > 0.05  # the relief shades the threads
     earlier = {k: v for k, v in sett_config("zigzag").items() if k != "weaves"}
