@@ -1,11 +1,12 @@
 """evaluate_patterns --candidates: a candidate replaces the served generator only when it
 scores measurably better, judged beside it on the same swatches."""
+import numpy as np
 import pytest
 import torch
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from models.pattern_gan.evaluate import fidelity_error, target_score
+from models.pattern_gan.evaluate import fidelity_error, kid, kid_error, target_score
 from models.pattern_gan.model import DEFAULT_CONFIG, Generator, pattern_weights_path
 from models.pattern_gan.promote import candidates_promote, measurably_better
 from models.weights_io import card_read, weights_save
@@ -18,9 +19,10 @@ def test_target_score_caps_each_target_at_one():
     assert target_score(dict(met, seam=2.2)) == pytest.approx(2.5)
 
 
-def _judged(recognised: int, samples: int, diversity: float = 0.8) -> dict:
+def _judged(recognised: int, samples: int, diversity: float = 0.8, kid: float = 0.2, kid_error: float = 0.01) -> dict:
     return {"generated_accuracy": recognised / samples, "generated_samples": samples, "real_val_accuracy": 0.9,
-            "fidelity": recognised / samples / 0.9, "diversity": diversity, "seam": 1.0}
+            "fidelity": recognised / samples / 0.9, "diversity": diversity, "seam": 1.0, "kid": kid,
+            "kid_error": kid_error}
 
 
 def test_a_fidelity_gain_within_the_sampling_error_does_not_count_and_more_samples_resolve_it():
@@ -34,6 +36,30 @@ def test_a_fidelity_gain_within_the_sampling_error_does_not_count_and_more_sampl
     # A clear gain elsewhere counts at 48 samples too: diversity 0.6 -> 0.9 of real.
     assert measurably_better(_judged(30, 48, diversity=0.9), _judged(30, 48, diversity=0.6))
     assert not measurably_better(served, served)
+
+
+def test_kid_counts_beside_the_targets_and_only_beyond_its_sampling_error():
+    served = _judged(120, 144, kid=0.2)
+    # The same target score, KID halved: closer to real cloth.
+    assert measurably_better(_judged(120, 144, kid=0.1), served)
+    # A cut under a tenth of the served KID, or one within the sampling error, is no win.
+    assert not measurably_better(_judged(120, 144, kid=0.185), served)
+    assert not measurably_better(_judged(120, 144, kid=0.15, kid_error=0.05), _judged(120, 144, kid=0.2, kid_error=0.05))
+    # A KID win does not excuse a fidelity clearly lost...
+    assert not measurably_better(_judged(80, 144, kid=0.1), served)
+    # ...nor a fidelity win a KID clearly worse.
+    assert measurably_better(_judged(140, 144, diversity=0.9), served)
+    assert not measurably_better(_judged(140, 144, diversity=0.9, kid=0.3), served)
+
+
+def test_kid_error_is_the_spread_of_kid_over_fresh_samples():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(60, 64))
+    draws = [rng.normal(0.3, 1.0, size=(144, 64)) for _ in range(100)]
+    spread = np.std([kid(real, fake) for fake in draws])
+    estimates = [kid_error(real, fake) for fake in draws]
+    assert 0.7 * spread < np.median(estimates) < 1.4 * spread
+    assert kid_error(real, draws[0][:4]) > 0  # four samples: two groups of two
 
 
 def _flat_generator(path):
@@ -86,6 +112,11 @@ def test_a_sett_candidate_must_beat_its_renderer_with_untrained_weights(random_g
     entry = report["tartan"]
     assert target_score(entry["candidate"]) == pytest.approx(target_score(entry["untrained"]), abs=0.02)
     assert entry["promoted"] is False and served.read_bytes() == flat
+
+
+def test_evaluate_patterns_refuses_too_few_samples_for_kids_error():
+    with pytest.raises(CommandError, match="--samples must be at least 4"):
+        call_command("evaluate_patterns", category=["floral"], samples=3)
 
 
 def test_evaluate_patterns_names_unknown_categories(tmp_path):

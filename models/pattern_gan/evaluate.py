@@ -30,6 +30,7 @@ TARGETS = {"fidelity": 0.9, "diversity": 0.9, "seam": 1.1}
 # is binomial: at 48 samples about 0.07 (the same generator measured 0.293 and 0.18 on zigzag
 # with 48 and 96), at 144 about 0.045.
 SAMPLES = 144
+MIN_SAMPLES = 4  # kid_error's least
 SEAM_SAMPLES = 128
 
 
@@ -51,6 +52,16 @@ def kid(real: np.ndarray, fake: np.ndarray) -> float:
     m, n = len(real), len(fake)
     return float((k_rr.sum() - np.trace(k_rr)) / (m * (m - 1)) + (k_ff.sum() - np.trace(k_ff)) / (n * (n - 1))
                  - 2 * k_rf.mean())
+
+
+def kid_error(real: np.ndarray, fake: np.ndarray, groups: int = 6) -> float:
+    """The sampling standard error of kid(real, fake) over the generated samples: the spread of
+    KID over disjoint groups of them, over the square root of the group count (the real
+    swatches are the same for every generator judged, so their own sampling does not count).
+    Needs 4 samples or more (2 groups of 2)."""
+    groups = min(groups, len(fake) // 2)
+    parts = [kid(real, part) for part in np.array_split(fake, groups)]
+    return float(np.std(parts, ddof=1) / math.sqrt(groups))
 
 
 def mean_pairwise_cosine_distance(features: torch.Tensor) -> float:
@@ -158,8 +169,10 @@ class PatternJudge:
         # One wrap-around column per image makes each score noisy where a texture has no period
         # to compare it with (blobs, noise): the mean over many images is what is judged.
         seams = [seam_score(img) for img in generated_samples(generator, name, SEAM_SAMPLES, size=256, first_seed=20_000)]
+        real_i, fake_i = inception_features(self.inception, real), inception_features(self.inception, fake)
         result = {
-            "kid": round(kid(inception_features(self.inception, real), inception_features(self.inception, fake)), 4),
+            "kid": round(kid(real_i, fake_i), 4),
+            "kid_error": round(kid_error(real_i, fake_i), 4),
             "real_val_accuracy": round(real_acc, 3),
             "generated_accuracy": round(fake_acc, 3),
             "fidelity": round(fake_acc / max(real_acc, 1e-6), 3),

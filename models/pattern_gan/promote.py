@@ -18,13 +18,21 @@ from models.pattern_gan.sett import SettGenerator
 from models.weights_io import card_path, card_read, card_update
 
 MARGIN = 0.03  # of target_score (at most 3): e.g. fidelity +0.027 or seam 1.36 -> 1.30
+KID_MARGIN = 0.1  # of the other's KID: a KID gain must cut it by a tenth beyond its sampling error
 
 
 def measurably_better(candidate: dict, other: dict) -> bool:
-    """The candidate's target score beats the other's by MARGIN plus the sampling error of the
-    difference of their fidelity terms: a gain the luck of the samples could give does not count."""
-    noise = math.hypot(fidelity_error(candidate), fidelity_error(other))
-    return target_score(candidate) > target_score(other) + MARGIN + noise
+    """Better on the targets (fidelity, diversity, seam: target_score) or on KID, each by its
+    margin plus the sampling error of the difference, and worse on neither beyond that error.
+    KID is a target of its own (closer to real cloth); target_score leaves it out, so a
+    generator that halves KID at an equal score is a win, and a score gain bought with a
+    clearly worse KID is not. A gain the luck of the samples could give does not count."""
+    score_noise = math.hypot(fidelity_error(candidate), fidelity_error(other))
+    score_gain = target_score(candidate) - target_score(other)
+    kid_noise = math.hypot(candidate["kid_error"], other["kid_error"])
+    kid_gain = other["kid"] - candidate["kid"]
+    wins = score_gain > MARGIN + score_noise or kid_gain > KID_MARGIN * other["kid"] + kid_noise
+    return wins and score_gain >= -score_noise and kid_gain >= -kid_noise
 
 
 def candidates_promote(*, categories: list[str], candidates_dir: Path, samples: int = SAMPLES,
@@ -68,7 +76,8 @@ def untrained_like(generator: SettGenerator, seed: int = 0) -> SettGenerator:
 
 
 def _line(name: str, entry: dict) -> str:
-    figures = lambda m: f"fidelity {m['fidelity']} diversity {m['diversity']} seam {m['seam']} kid {m['kid']}"  # noqa: E731
+    figures = lambda m: (f"fidelity {m['fidelity']} diversity {m['diversity']} seam {m['seam']} "  # noqa: E731
+                         f"kid {m['kid']} +- {m['kid_error']}")
     line = f"{name:12s} served: {figures(entry['served'])}"
     if "candidate" in entry:
         line += f" | candidate: {figures(entry['candidate'])}"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from models.pattern_gan.evaluate import SAMPLES, TARGETS, patterns_evaluate
+from models.pattern_gan.evaluate import MIN_SAMPLES, SAMPLES, TARGETS, patterns_evaluate
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.promote import candidates_promote
 from models.pattern_gan.taxonomy import category_names
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         unknown = sorted(set(names) - set(category_names()))
         if unknown:
             raise CommandError(f"unknown category {', '.join(unknown)}; choose from {', '.join(category_names())} or all")
+        if options["samples"] < MIN_SAMPLES:
+            raise CommandError(f"--samples must be at least {MIN_SAMPLES} (KID's sampling error needs two groups of two)")
         if options["candidates"] is not None and not (options["candidates"] / "patterns").is_dir():
             raise CommandError(f"{options['candidates']} has no patterns/ folder of candidate weights")
         try:
