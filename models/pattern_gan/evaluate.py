@@ -31,7 +31,7 @@ TARGETS = {"fidelity": 0.9, "diversity": 0.9, "seam": 1.1}
 # is binomial: at 48 samples about 0.07 (the same generator measured 0.293 and 0.18 on zigzag
 # with 48 and 96), at 144 about 0.045.
 SAMPLES = 144
-MIN_SAMPLES = 4  # kid_error's least
+MIN_SAMPLES = 4  # kid_error splits the samples into groups of two at least
 SEAM_SAMPLES = 128
 
 
@@ -159,18 +159,28 @@ class PatternJudge:
             train_labels.append(torch.full((len(feats),), index))
         scores = category_classifier(torch.cat(train_feats), torch.cat(train_labels), len(self.names))
         self.classify = lambda features: scores(features).argmax(1)
+        self._real = {}
+
+    def real_features(self, name: str) -> tuple[int, torch.Tensor, np.ndarray]:
+        """A category's validation swatches: their count, MobileNet and Inception features. The
+        same for every generator judged (served, candidate, untrained renderer): computed once."""
+        if name not in self._real:
+            real = swatches_load(name, "val")
+            self._real[name] = (len(real), imagenet_features(self.feature_net, real),
+                                inception_features(self.inception, real))
+        return self._real[name]
 
     def metrics(self, name: str, generator: Generator, samples: int, checkpoint: Path | None = None) -> dict:
         index = self.names.index(name)
-        real = swatches_load(name, "val")
+        real_count, real_f, real_i = self.real_features(name)
         fake = generated_samples(generator, name, samples)
-        real_f, fake_f = imagenet_features(self.feature_net, real), imagenet_features(self.feature_net, fake)
+        fake_f = imagenet_features(self.feature_net, fake)
         real_acc = float((self.classify(real_f) == index).float().mean())
         fake_acc = float((self.classify(fake_f) == index).float().mean())
         # One wrap-around column per image makes each score noisy where a texture has no period
         # to compare it with (blobs, noise): the mean over many images is what is judged.
         seams = [seam_score(img) for img in generated_samples(generator, name, SEAM_SAMPLES, size=256, first_seed=20_000)]
-        real_i, fake_i = inception_features(self.inception, real), inception_features(self.inception, fake)
+        fake_i = inception_features(self.inception, fake)
         result = {
             "kid": round(kid(real_i, fake_i), 4),
             "kid_error": round(kid_error(real_i, fake_i), 4),
@@ -179,7 +189,7 @@ class PatternJudge:
             "fidelity": round(fake_acc / max(real_acc, 1e-6), 3),
             "diversity": round(mean_pairwise_cosine_distance(fake_f) / mean_pairwise_cosine_distance(real_f), 3),
             "seam": round(float(np.mean(seams)), 3),
-            "real_val_swatches": len(real),
+            "real_val_swatches": real_count,
             "generated_samples": samples,
             "flat_samples_of_1000": flat_samples(generator),
             "flat_renders_of_1000": flat_renders(generator, name),
