@@ -42,21 +42,56 @@ def test_gradient_reaches_every_sett_parameter(category):
         start += size
 
 
-@pytest.mark.parametrize("category", sorted(FAMILIES))
+def _pin_repeat(generator: SettGenerator, period: int) -> None:
+    """Every sample's repeat `period` native px."""
+    low, high = generator.config["repeat_px"]
+    offset = _head_row(generator, "repeat")
+    with torch.no_grad():
+        generator.head.weight[offset].zero_()
+        share = math.log(period / low) / math.log(high / low)
+        generator.head.bias[offset] = math.log(share / (1 - share))
+
+
+def _pin_extra(generator: SettGenerator, name: str, raw: float) -> None:
+    """Every sample's extra-head output `name` (each of its entries) `raw` before its squashing."""
+    sizes = generator.config["extra"]
+    offset = sum(list(sizes.values())[:list(sizes).index(name)])
+    with torch.no_grad():
+        generator.extra.weight[offset:offset + sizes[name]].zero_()
+        generator.extra.bias[offset:offset + sizes[name]] = raw
+
+
+@pytest.mark.parametrize("category", sorted(c for c in FAMILIES if "extra" not in FAMILIES[c]))
 def test_a_tile_is_a_whole_number_of_repeats_so_it_repeats_exactly(category):
     generator = _generator(category)
     low, high = generator.config["repeat_px"]
     period = next(p for p in (8, 16, 32, 64) if low < p < high)  # divides the 128 px tile
-    offset = _head_row(generator, "repeat")
-    with torch.no_grad():  # pin the repeat to `period` px: 128 px then hold whole repeats
-        generator.head.weight[offset].zero_()
-        share = math.log(period / low) / math.log(high / low)
-        generator.head.bias[offset] = math.log(share / (1 - share))
+    _pin_repeat(generator, period)  # 128 px then hold whole repeats
+    with torch.no_grad():
         tile = generator.synthesise(torch.zeros(2, 1, 8, 8), generator.map(torch.randn(2, generator.config["z_global"])))
     assert tile.shape == (2, 3, 128, 128)
     for dim in (2, 3):
         torch.testing.assert_close(tile.roll(period, dims=dim), tile, atol=1e-4, rtol=0)
     assert tile.std() > 0.02  # a pattern, not a flat field
+
+
+def test_a_three_colour_argyle_repeats_over_two_columns_of_taller_diamonds():
+    generator = _generator("argyle")
+    _pin_repeat(generator, 32)
+    _pin_extra(generator, "aspect", 0.0)  # diamonds 1.5 times as tall as wide: 48 px
+    _pin_extra(generator, "trio", 20.0)  # every other column in the third colour: white
+    _pin_extra(generator, "trio_rgb", 20.0)
+    with torch.no_grad():  # 96 px: (96 / 64 -> 2) * 2 columns across, 96 / 48 = 2 rows down
+        tile = generator.synthesise(torch.zeros(2, 1, 6, 6), generator.map(torch.randn(2, generator.config["z_global"])))
+    assert tile.shape == (2, 3, 96, 96)
+    for dim in (2, 3):  # the two-column repeat is 48 px wide; a diamond is 48 px tall
+        torch.testing.assert_close(tile.roll(48, dims=dim), tile, atol=1e-4, rtol=0)
+    # Half a repeat across, the second set's diamonds change colour: a third colour shows.
+    assert (tile.roll(24, dims=3) - tile).abs().amax() > 0.1
+    with torch.no_grad():  # without the third colour, one column of diamonds is the repeat
+        _pin_extra(generator, "trio", -20.0)
+        two = generator.synthesise(torch.zeros(2, 1, 6, 6), generator.map(torch.randn(2, generator.config["z_global"])))
+    torch.testing.assert_close(two.roll(24, dims=3), two, atol=1e-4, rtol=0)
 
 
 def test_generator_config_picks_structured_generators_where_a_family_exists():

@@ -59,7 +59,10 @@ FAMILIES = {
     # A solid is one colour woven plain or twill: its texture is the yarn's (no bands).
     "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
               "palette": 1, "bands": 0},
-    "argyle": {"family": "argyle", "repeat_px": [24, 128]},
+    # Argyle diamonds are taller than wide, and most argyles alternate a third colour between
+    # columns of diamonds (pink / cream on black): the network sets both ("extra": parameters
+    # added after the first argyle generators were trained, in their own head so those load).
+    "argyle": {"family": "argyle", "repeat_px": [24, 128], "extra": {"aspect": 1, "trio": 1, "trio_rgb": 3}},
 }
 SETT_DEFAULTS = {
     "kind": "sett",
@@ -127,6 +130,8 @@ class SettGenerator(nn.Module):
         if c.get("turns"):
             # Its own head, so generators trained before it existed load and learn it from scratch.
             self.turn = nn.Linear(hidden, 1)
+        if c.get("extra"):
+            self.extra = nn.Linear(hidden, sum(c["extra"].values()))
         for name, tensor in WEAVES.items():
             if name in c.get("weaves", []):
                 self.register_buffer(f"weave_{name}", _tiled(tensor, c["threads"]))
@@ -166,6 +171,11 @@ class SettGenerator(nn.Module):
             p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height, repeat units
         if "line" in raw:
             p["line"] = torch.sigmoid(raw["line"])  # argyle overcheck: width, opacity, colour choice
+        if c.get("extra"):
+            extra = dict(zip(c["extra"], self.extra(features).split(list(c["extra"].values()), dim=1)))
+            p["aspect"] = 1 + torch.sigmoid(extra["aspect"][:, 0])  # argyle: diamond height / width, 1..2
+            p["trio"] = torch.sigmoid(extra["trio"][:, 0])  # 0: two-colour argyle, 1: alternate columns in
+            p["trio_rgb"] = torch.tanh(extra["trio_rgb"])  # this third colour, [B, 3]
         if c.get("turns"):
             # A hard choice (the tile is turned or not), its gradient passed straight through.
             soft = torch.sigmoid(self.turn(features)[:, 0])
@@ -175,8 +185,11 @@ class SettGenerator(nn.Module):
     def synthesise(self, z_local: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         rows, cols = z_local.shape[2] * UPSAMPLE, z_local.shape[3] * UPSAMPLE
         p = self.parameters_of(w)
-        # Whole repeats per tile (straight-through rounding): the tile is exactly periodic.
-        rx, ry = (_whole(n / p["repeat_px"]) for n in (cols, rows))  # [B] each
+        # Whole repeats per tile (straight-through rounding): the tile is exactly periodic. A
+        # three-colour argyle repeats over two columns of diamonds, so its count across is even.
+        pair = 2 if "trio" in p else 1
+        rx = pair * _whole(cols / (pair * p["repeat_px"]))  # [B]
+        ry = _whole(rows / (p["repeat_px"] * p.get("aspect", 1.0)))  # [B]
         x = (torch.arange(cols, dtype=w.dtype, device=w.device) + 0.5) / cols  # tile units
         y = (torch.arange(rows, dtype=w.dtype, device=w.device) + 0.5) / rows
         u = x[None, None, :] * rx[:, None, None] + p["phase"][:, 0, None, None]  # [B, 1, W] repeat units
@@ -249,7 +262,14 @@ class SettGenerator(nn.Module):
         sa, sb = soft_square(a, edge), soft_square(b, edge)
         first = (sa * sb + (1 - sa) * (1 - sb))[:, None]  # [B, 1, H, W]
         palette = p["palette"]  # [B, K, 3]
-        diamonds = first * palette[:, 0, :, None, None] + (1 - first) * palette[:, 1, :, None, None]
+        second = palette[:, 1, :, None, None]  # [B, 3, 1, 1]
+        if "trio" in p:
+            # The second set's diamonds sit at whole u; every other column (odd u) takes the third
+            # colour, as much as `trio` says. The switch falls on the first set's vertices.
+            odd = 1 - soft_square(u + 0.5, softness[:, None, None])[:, None]  # [B, 1, 1, W]
+            third = p["trio_rgb"][:, :, None, None]
+            second = second + p["trio"][:, None, None, None] * odd * (third - second)
+        diamonds = first * palette[:, 0, :, None, None] + (1 - first) * second
         width, opacity, choice = (p["line"][:, k, None, None] for k in range(3))
         half = 0.02 + 0.08 * width  # half the line width, repeat units
         distance = torch.minimum((torch.remainder(a, 1.0) - 0.5).abs(), (torch.remainder(b, 1.0) - 0.5).abs())

@@ -175,7 +175,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         served = pattern_weights_path(category)
         if weights_config(served).get("kind", "spatial") != model_config.get("kind", "spatial"):
             raise ValueError(f"{category}: the served generator is of another kind; train it from random weights")
-        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + ("turn.",))
+        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + ("turn.", "extra."))
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
