@@ -24,12 +24,15 @@ def weights_config(path: Path) -> dict:
         return json.loads(handle.metadata()["config"])
 
 
-def weights_load_into(*, module: torch.nn.Module, path: Path, new_prefixes: tuple[str, ...] = ()) -> None:
+def weights_load_into(*, module: torch.nn.Module, path: Path, new_prefixes: tuple[str, ...] = (),
+                      old_prefixes: tuple[str, ...] = ()) -> None:
     """Load every tensor of `module` from `path`; only tensors named by `new_prefixes` (parts
-    added since the file was written) may be missing there, and they keep their initial values."""
-    state = load_file(str(path))
+    added since the file was written) may be missing there, and they keep their initial values;
+    tensors named by `old_prefixes` (parts the module replaced) are left unread."""
     reference = module.state_dict()
-    state = {k: v.to(reference[k].dtype) for k, v in state.items()}
+    replaced = [k for k in load_file(str(path)) if old_prefixes and k.startswith(old_prefixes) and k not in reference]
+    state = {k: v.to(reference[k].dtype) if k in reference else v
+             for k, v in load_file(str(path)).items() if k not in replaced}
     missing = [k for k in reference if k not in state]
     if new_prefixes and all(k.startswith(new_prefixes) for k in missing):
         state = {**reference, **state}

@@ -170,3 +170,41 @@ def test_a_generator_saved_without_waves_loads_into_one_with_them_unchanged(tmp_
         torch.testing.assert_close(upgraded(z_local, z_global), legacy(z_local, z_global))
     with pytest.raises(RuntimeError, match="Missing key"):
         weights_load_into(module=Generator(DEFAULT_CONFIG), path=path)  # only named parts may be missing
+
+
+def test_an_ink_generator_prints_flat_inks_that_tile_and_all_learn():
+    torch.manual_seed(0)
+    generator = Generator({**DEFAULT_CONFIG, "inks": 3})
+    z_local, z_global = torch.randn(2, DEFAULT_CONFIG["z_local"], 4, 4), torch.randn(2, DEFAULT_CONFIG["z_global"])
+    out = generator(z_local, z_global)  # [2, 3, 64, 64]
+    assert out.shape == (2, 3, 64, 64) and out.abs().max() <= 1
+    (out * torch.randn_like(out)).sum().backward()
+    for part in (generator.to_inks, generator.ink_colours, generator.mapping):  # colours and shapes learn
+        assert all(p.grad.abs().sum() > 0 for p in part.parameters())
+    with torch.no_grad():
+        # Periodic like any generator of the family: the tile of a tiled latent is the tile twice.
+        twice = generator(z_local.repeat(1, 1, 1, 2), z_global)
+        torch.testing.assert_close(twice[..., :64], twice[..., 64:], atol=1e-5, rtol=0)
+        # Steep logits and no shading: every pixel is exactly one of the sample's ink colours.
+        generator.to_inks.weight.mul_(1e4)
+        generator.to_inks.weight[3:].zero_()
+        generator.to_inks.bias[3:].zero_()
+        printed = generator(z_local, z_global)
+        colours = torch.tanh(generator.ink_colours(generator.map(z_global))).view(2, 3, 3)
+    distance = (printed.permute(0, 2, 3, 1)[:, :, :, None] - colours[:, None, None]).abs().amax(-1).amin(-1)
+    assert distance.max() < 1e-3
+
+
+def test_an_rgb_generators_weights_start_an_ink_generator_everywhere_but_its_last_layer(tmp_path):
+    from models.pattern_gan.model import INK_PARTS
+    from models.weights_io import weights_load_into, weights_save
+
+    torch.manual_seed(0)
+    rgb = Generator(DEFAULT_CONFIG)
+    path = tmp_path / "rgb.safetensors"
+    weights_save(module=rgb, path=path, config=DEFAULT_CONFIG, fp16=False)
+    inked = Generator({**DEFAULT_CONFIG, "inks": 4})
+    weights_load_into(module=inked, path=path, new_prefixes=INK_PARTS, old_prefixes=("to_rgb.",))
+    torch.testing.assert_close(inked.ups[-1].conv.weight, rgb.ups[-1].conv.weight)
+    with pytest.raises(RuntimeError, match="Unexpected key"):  # a replaced part must be named as such
+        weights_load_into(module=Generator({**DEFAULT_CONFIG, "inks": 4}), path=path, new_prefixes=INK_PARTS)

@@ -11,6 +11,11 @@ keep its phase across the image. As in PSGAN (Bergmann et al., 2017), `w` also s
 wave vectors of a few plane waves fed to the generator, the carriers of stripes, checks and
 lattices. Each wave vector is rounded to a whole number of cycles per tile, so outputs stay
 exactly periodic at any grid size.
+
+A print is a few flat inks, not a field of RGB values: with config "inks" K, the last layer
+draws K ink logits and a shading channel per pixel, `w` sets the K ink colours, and each
+pixel takes the inks' softmax mix. A smooth logit field through a softmax is a crisp edge,
+which the thin full-resolution layers cannot draw in RGB (they drew soft blobs).
 """
 from pathlib import Path
 
@@ -37,6 +42,8 @@ UPSAMPLE = 16
 PERIODIC_LEVEL = 1  # the waves join before the second upsampling block: 4 samples per latent cell
 MAX_CYCLES_PER_CELL = 1.5  # below that level's Nyquist limit (2), so the waves do not alias
 PERIODIC_PARTS = ("wave.", "periodic_in.", "phase_projection")  # what generators without waves lack
+INK_PARTS = ("to_inks.", "ink_colours.")  # what generators with an RGB output layer lack
+SHADING = 0.25  # how far the shading channel may darken or lighten an ink (yarn, weave, print)
 
 
 class CircularConv(nn.Conv2d):
@@ -81,7 +88,12 @@ class Generator(nn.Module):
         self.base = ModulatedBlock(base, base, w_dim)
         widths = [base] + list(config["channels"])
         self.ups = nn.ModuleList(ModulatedBlock(a, b, w_dim) for a, b in zip(widths, widths[1:]))
-        self.to_rgb = CircularConv(widths[-1], 3)
+        self.inks = config.get("inks", 0)
+        if self.inks:
+            self.to_inks = CircularConv(widths[-1], self.inks + 1)  # K ink logits and a shading
+            self.ink_colours = nn.Linear(w_dim, 3 * self.inks)
+        else:
+            self.to_rgb = CircularConv(widths[-1], 3)
         self.z_periodic = config.get("z_periodic", 0)
         if self.z_periodic:
             self.wave = nn.Linear(w_dim, 2 * self.z_periodic)
@@ -126,7 +138,14 @@ class Generator(nn.Module):
             if level == PERIODIC_LEVEL and self.z_periodic:
                 x = x + self.periodic_in(self.periodic_field(w, *z_local.shape[2:]))
             x = block(x, w)
-        return torch.tanh(self.to_rgb(x))
+        if not self.inks:
+            return torch.tanh(self.to_rgb(x))
+        out = self.to_inks(x)  # [B, K + 1, H, W]
+        mix = torch.softmax(out[:, :self.inks], 1)  # [B, K, H, W]
+        colours = torch.tanh(self.ink_colours(w)).view(-1, self.inks, 3)  # [B, K, 3] in -1..1
+        printed = torch.einsum("bkhw,bkc->bchw", mix, colours)
+        shade = 1 + SHADING * torch.tanh(out[:, self.inks:])  # [B, 1, H, W]
+        return ((printed + 1) * shade - 1).clamp(-1, 1)
 
     def forward(self, z_local: torch.Tensor, z_global: torch.Tensor) -> torch.Tensor:
         return self.synthesise(z_local, self.map(z_global))

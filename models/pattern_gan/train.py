@@ -17,7 +17,7 @@ from tqdm import tqdm
 from models.paths import checkpoints_dir
 from models.pattern_gan.diffaug import diff_augment, random_transpose
 from models.pattern_gan.generators import generator_build, generator_config
-from models.pattern_gan.model import PERIODIC_PARTS, UPSAMPLE, Discriminator, pattern_weights_path
+from models.pattern_gan.model import INK_PARTS, PERIODIC_PARTS, UPSAMPLE, Discriminator, pattern_weights_path
 from models.pattern_gan.projected import ProjectedDiscriminator
 from models.pattern_gan.swatches import swatches_dir, swatches_load
 from models.pattern_gan.taxonomy import category_names
@@ -175,7 +175,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         served = pattern_weights_path(category)
         if weights_config(served).get("kind", "spatial") != model_config.get("kind", "spatial"):
             raise ValueError(f"{category}: the served generator is of another kind; train it from random weights")
-        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + ("turn.", "extra."))
+        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + INK_PARTS + ("turn.", "extra."),
+                          old_prefixes=("to_rgb.",) if model_config.get("inks") else ())
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
@@ -272,6 +273,9 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generator", choices=["auto", "spatial", "sett"], default="auto",
                         help="sett: structured generator (woven and geometric categories); auto: sett where a "
                              "category has a structured family, else spatial")
+    parser.add_argument("--inks", type=int, default=0,
+                        help="spatial generators: print with this many flat inks (crisp edges) instead of drawing "
+                             "RGB; 0 = RGB")
     parser.add_argument("--discriminator", choices=["dcgan", "projected"], default="dcgan",
                         help="for spatial generators (structured ones always learn against the projected one)")
     parser.add_argument("--mode-seeking", type=float, default=None,
@@ -302,6 +306,10 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
                 log(f"{name}: another trainer holds it; skipped")
                 continue
             model_config = generator_config(name, args.generator)
+            if args.inks:
+                if model_config.get("kind") == "sett":
+                    raise ValueError(f"{name}: --inks is for spatial generators (a sett draws its own colours)")
+                model_config["inks"] = args.inks
             train_config = recipe(model_config, args.discriminator, iters=args.iters, init=args.init,
                                   texture_match=args.texture_match)
             # Options given on the command line win over the recipe's values.
