@@ -75,3 +75,14 @@ def _run_error(command: str, **options) -> str:
     except CommandError as error:
         return str(error)
     raise AssertionError(f"{command} {options} did not fail")
+
+
+def test_train_patterns_turns_the_served_rgb_generator_into_an_ink_printer(random_generator_weights, tiny_swatches):
+    out = _run("train_patterns", category="floral", iters=2, init="served", inks=3)
+    assert "starting from the served generator" in out and "exported" in out
+    assert card_read(pattern_weights_path("floral"))["config"]["inks"] == 3
+    from models.pattern_gan.sample import PatternSpec, pattern_render
+
+    assert pattern_render(PatternSpec(category="floral", seed=1, size=64)).shape == (64, 64, 3)
+    assert "--inks is for spatial generators" in _run_error("train_patterns", category="tartan", iters=1,
+                                                            generator="sett", inks=3)
