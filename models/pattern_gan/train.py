@@ -273,9 +273,9 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generator", choices=["auto", "spatial", "sett"], default="auto",
                         help="sett: structured generator (woven and geometric categories); auto: sett where a "
                              "category has a structured family, else spatial")
-    parser.add_argument("--inks", type=int, default=0,
+    parser.add_argument("--inks", type=int, default=None,
                         help="spatial generators: print with this many flat inks (crisp edges) instead of drawing "
-                             "RGB; 0 = RGB")
+                             "RGB; 0 = RGB (default: as the served generator with --init served, else RGB)")
     parser.add_argument("--discriminator", choices=["dcgan", "projected"], default="dcgan",
                         help="for spatial generators (structured ones always learn against the projected one)")
     parser.add_argument("--mode-seeking", type=float, default=None,
@@ -306,10 +306,13 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
                 log(f"{name}: another trainer holds it; skipped")
                 continue
             model_config = generator_config(name, args.generator)
-            if args.inks:
+            inks = args.inks
+            if inks is None and args.init == "served" and model_config.get("kind") != "sett":
+                inks = weights_config(pattern_weights_path(name)).get("inks", 0)  # fine-tune it as it is
+            if inks:
                 if model_config.get("kind") == "sett":
                     raise ValueError(f"{name}: --inks is for spatial generators (a sett draws its own colours)")
-                model_config["inks"] = args.inks
+                model_config["inks"] = inks
             train_config = recipe(model_config, args.discriminator, iters=args.iters, init=args.init,
                                   texture_match=args.texture_match)
             # Options given on the command line win over the recipe's values.
