@@ -30,9 +30,8 @@ def weights_load_into(*, module: torch.nn.Module, path: Path, new_prefixes: tupl
     added since the file was written) may be missing there, and they keep their initial values;
     tensors named by `old_prefixes` (parts the module replaced) are left unread."""
     reference = module.state_dict()
-    replaced = [k for k in load_file(str(path)) if old_prefixes and k.startswith(old_prefixes) and k not in reference]
-    state = {k: v.to(reference[k].dtype) if k in reference else v
-             for k, v in load_file(str(path)).items() if k not in replaced}
+    state = {k: v.to(reference[k].dtype) if k in reference else v for k, v in load_file(str(path)).items()
+             if k in reference or not (old_prefixes and k.startswith(old_prefixes))}
     missing = [k for k in reference if k not in state]
     if new_prefixes and all(k.startswith(new_prefixes) for k in missing):
         state = {**reference, **state}

@@ -196,7 +196,7 @@ def test_an_ink_generator_prints_flat_inks_that_tile_and_all_learn():
 
 
 def test_an_rgb_generators_weights_start_an_ink_generator_everywhere_but_its_last_layer(tmp_path):
-    from models.pattern_gan.model import INK_PARTS
+    from models.pattern_gan.model import INK_PARTS, RGB_PARTS
     from models.weights_io import weights_load_into, weights_save
 
     torch.manual_seed(0)
@@ -204,7 +204,7 @@ def test_an_rgb_generators_weights_start_an_ink_generator_everywhere_but_its_las
     path = tmp_path / "rgb.safetensors"
     weights_save(module=rgb, path=path, config=DEFAULT_CONFIG, fp16=False)
     inked = Generator({**DEFAULT_CONFIG, "inks": 4})
-    weights_load_into(module=inked, path=path, new_prefixes=INK_PARTS, old_prefixes=("to_rgb.",))
+    weights_load_into(module=inked, path=path, new_prefixes=INK_PARTS, old_prefixes=RGB_PARTS)
     torch.testing.assert_close(inked.ups[-1].conv.weight, rgb.ups[-1].conv.weight)
     with pytest.raises(RuntimeError, match="Unexpected key"):  # a replaced part must be named as such
         weights_load_into(module=Generator({**DEFAULT_CONFIG, "inks": 4}), path=path, new_prefixes=INK_PARTS)

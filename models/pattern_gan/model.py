@@ -43,6 +43,7 @@ PERIODIC_LEVEL = 1  # the waves join before the second upsampling block: 4 sampl
 MAX_CYCLES_PER_CELL = 1.5  # below that level's Nyquist limit (2), so the waves do not alias
 PERIODIC_PARTS = ("wave.", "periodic_in.", "phase_projection")  # what generators without waves lack
 INK_PARTS = ("to_inks.", "ink_colours.")  # what generators with an RGB output layer lack
+RGB_PARTS = ("to_rgb.",)  # what ink generators replace
 SHADING = 0.25  # how far the shading channel may darken or lighten an ink (yarn, weave, print)
 
 

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from models.paths import checkpoints_dir
 from models.pattern_gan.diffaug import diff_augment, random_transpose
 from models.pattern_gan.generators import generator_build, generator_config
-from models.pattern_gan.model import INK_PARTS, PERIODIC_PARTS, UPSAMPLE, Discriminator, pattern_weights_path
+from models.pattern_gan.model import INK_PARTS, PERIODIC_PARTS, RGB_PARTS, UPSAMPLE, Discriminator, pattern_weights_path
 from models.pattern_gan.projected import ProjectedDiscriminator
 from models.pattern_gan.swatches import swatches_dir, swatches_load
 from models.pattern_gan.taxonomy import category_names
@@ -176,7 +176,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         if weights_config(served).get("kind", "spatial") != model_config.get("kind", "spatial"):
             raise ValueError(f"{category}: the served generator is of another kind; train it from random weights")
         weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + INK_PARTS + ("turn.", "extra."),
-                          old_prefixes=("to_rgb.",) if model_config.get("inks") else ())
+                          old_prefixes=RGB_PARTS)
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
