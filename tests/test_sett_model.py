@@ -10,7 +10,7 @@ from models.pattern_gan.generators import generator_build, generator_config
 from models.pattern_gan.model import Generator
 from models.pattern_gan.projected import TAPS, ProjectedDiscriminator, batch_spread
 from models.pattern_gan.sett import FAMILIES, SettGenerator, sett_config
-from models.pattern_gan.texture_loss import colour_loss
+from models.pattern_gan.texture_loss import colour_loss, colourway_loss
 
 
 def _generator(category: str) -> SettGenerator:
@@ -151,6 +151,20 @@ def test_colour_loss_is_small_for_the_same_colours_and_grows_with_a_colour_shift
     same = colour_loss(real.roll(1, 0), real, torch.Generator().manual_seed(0))  # same pixels, other order
     shifted = colour_loss((real + 0.3).clamp(-1, 1), real, torch.Generator().manual_seed(0))
     assert same.item() * 10 < shifted.item()
+
+
+def test_colourway_loss_tells_one_colourway_for_all_from_a_colourway_each():
+    red, blue = torch.tensor([1.0, -1, -1]), torch.tensor([-1.0, -1, 1])
+    real = torch.stack([red] * 4 + [blue] * 4)[:, :, None, None].expand(8, 3, 16, 16)  # 4 red, 4 blue cloths
+    # Every generated crop half red, half blue: the batch's pooled colours are the real ones.
+    halves = torch.cat([real[:4, :, :8], real[4:, :, :8]], 2).repeat(2, 1, 1, 1).requires_grad_(True)
+    sampler = torch.Generator().manual_seed(0)
+    pooled = colour_loss(halves, real, sampler)  # only the noise of sampling 4096 pixels
+    collapsed = colourway_loss(halves, real, sampler)
+    assert collapsed.item() > 5 * pooled.item()
+    assert colourway_loss(real.flip(0), real, sampler).item() < 1e-6  # same colourways, other order
+    collapsed.backward()
+    assert halves.grad.abs().sum() > 0
 
 
 def test_random_transpose_turns_about_half_the_crops():

@@ -38,10 +38,13 @@ class TextureFeatures(torch.nn.Module):
         return out
 
 
-def sliced_wasserstein(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """fake, real: [..., N, C] sample sets of the same size (a leading dimension pairs them) -> scalar."""
+def sliced_wasserstein(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generator,
+                       projections: int | None = None) -> torch.Tensor:
+    """fake, real: [..., N, C] sample sets of the same size (a leading dimension pairs them) -> scalar.
+    projections: how many random directions (default C)."""
     # Drawn on the CPU from the trainer's generator (resumable), then moved to the features' device.
-    directions = F.normalize(torch.randn(fake.shape[-1], fake.shape[-1], generator=generator), dim=0).to(fake.device)  # [C, P]
+    directions = F.normalize(torch.randn(fake.shape[-1], projections or fake.shape[-1], generator=generator),
+                             dim=0).to(fake.device)  # [C, P]
     fake_sorted = (fake @ directions).sort(-2).values
     real_sorted = (real @ directions).sort(-2).values
     return F.mse_loss(fake_sorted, real_sorted)
@@ -87,3 +90,16 @@ def colour_loss(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generat
 
     directions = F.normalize(torch.randn(3, projections, generator=generator), dim=0).to(fake.device)  # [3, P]
     return F.mse_loss((sample(fake) @ directions).sort(0).values, (sample(real) @ directions).sort(0).values)
+
+
+def colourway_loss(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generator,
+                   projections: int = 32) -> torch.Tensor:
+    """Sliced Wasserstein distance between the crops' colourways and the real crops' ([B, 3, H, W]
+    each), a colourway being one crop's mean colour and spread per channel. The pooled colour
+    loss is met by a batch that paints every crop in the category's whole palette; this one asks
+    for the spread of colourways between patterns that real cloth has (ink generators, whose ink
+    colours come from one layer of the latent, collapsed to a few colourways without it)."""
+    def colourways(x):
+        return torch.cat([x.mean((2, 3)), x.std((2, 3))], 1)  # [B, 6]
+
+    return sliced_wasserstein(colourways(fake), colourways(real), generator, projections)

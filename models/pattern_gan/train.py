@@ -21,7 +21,7 @@ from models.pattern_gan.model import INK_PARTS, PERIODIC_PARTS, RGB_PARTS, UPSAM
 from models.pattern_gan.projected import ProjectedDiscriminator
 from models.pattern_gan.swatches import swatches_dir, swatches_load
 from models.pattern_gan.taxonomy import category_names
-from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, colour_loss, texture_loss
+from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, colour_loss, colourway_loss, texture_loss
 from models.runtime import device_name, model_device
 from models.weights_io import card_read, card_update, weights_config, weights_load_into, weights_save
 
@@ -47,6 +47,7 @@ TRAIN_DEFAULTS = {
     "discriminator": "dcgan",  # or "projected" (projected.py)
     "mode_seeking": 1.0,  # MSGAN term: different latents must give different patterns
     "colour_weight": 10.0,  # texture_loss.colour_loss: the batch's pixel colours against the real batch's
+    "colourway_weight": 0.0,  # texture_loss.colourway_loss: each crop's colourway against the real crops'
     "colour_augment": False,  # DiffAugment's colour jitter (off: the discriminator judges colourways too)
     "rotate90": False,  # show real and generated crops turned a quarter at random (axis-aligned setts)
     "batch_group": 0,  # projected discriminator: crops per minibatch-spread group (0 = none; projected.py)
@@ -220,6 +221,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         loss_g = -sum(s.mean() for s in scores(fake))
         if train_config["colour_weight"] > 0:
             loss_g = loss_g + train_config["colour_weight"] * colour_loss(fake, real, sampler)
+        if train_config["colourway_weight"] > 0:
+            loss_g = loss_g + train_config["colourway_weight"] * colourway_loss(fake, real, sampler)
         if train_config["mode_seeking"] > 0:
             loss_g = loss_g + train_config["mode_seeking"] * mode_seeking_loss(fake, z_global)
         if features is not None:
@@ -283,6 +286,9 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--colour-weight", type=float, default=None,
                         help="weight of the pooled colour loss (the batch's colours against the real batch's), "
                              "instead of the recipe's")
+    parser.add_argument("--colourway-weight", type=float, default=None,
+                        help="weight of the colourway loss (each crop's mean colour and spread against the real "
+                             "crops': the spread of colourways between patterns), instead of the recipe's")
     parser.add_argument("--colour-augment", choices=["on", "off"], default=None,
                         help="off: no colour jitter in the discriminator's augmentation, so it judges colourways "
                              "too (default: the recipe's)")
@@ -317,7 +323,8 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
                                   texture_match=args.texture_match)
             # Options given on the command line win over the recipe's values.
             given = {"texture_weight": args.texture_weight, "mode_seeking": args.mode_seeking,
-                     "colour_weight": args.colour_weight, "batch_group": args.batch_group,
+                     "colour_weight": args.colour_weight, "colourway_weight": args.colourway_weight,
+                     "batch_group": args.batch_group,
                      "colour_augment": None if args.colour_augment is None else args.colour_augment == "on"}
             train_config.update({key: value for key, value in given.items() if value is not None})
             pattern_train(category=name, run_dir=args.run_dir / name, train_config=train_config,
