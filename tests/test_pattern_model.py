@@ -208,3 +208,24 @@ def test_an_rgb_generators_weights_start_an_ink_generator_everywhere_but_its_las
     torch.testing.assert_close(inked.ups[-1].conv.weight, rgb.ups[-1].conv.weight)
     with pytest.raises(RuntimeError, match="Unexpected key"):  # a replaced part must be named as such
         weights_load_into(module=Generator({**DEFAULT_CONFIG, "inks": 4}), path=path, new_prefixes=INK_PARTS)
+
+
+def test_mode_seeking_in_feature_space_sees_structure_that_a_colour_change_hides():
+    from models.pattern_gan.train import mode_seeking_loss
+
+    features = TextureFeatures()
+    x = torch.linspace(-1, 1, 64)
+    stripes = torch.sign(torch.sin(x * 20))[None, None, None, :].expand(1, 3, 64, 64)
+    checks = torch.sign(torch.sin(x * 20)[:, None] * torch.sin(x * 20)[None, :]).expand(1, 3, 64, 64)
+    z = torch.ones(2, 4)
+    z[1] = -1
+    # The same stripes in the opposite colours against stripes beside checks: in pixels the
+    # recolouring is the larger change, in features the new structure is.
+    recoloured, restructured = torch.cat([stripes, -stripes]), torch.cat([stripes, checks])
+    in_pixels = [mode_seeking_loss(pair, z).item() for pair in (recoloured, restructured)]
+    assert in_pixels[0] * 1.5 < in_pixels[1]
+    in_features = [mode_seeking_loss(pair, z, features).item() for pair in (recoloured, restructured)]
+    assert in_features[1] * 4 < in_features[0]
+    images = restructured.clone().requires_grad_(True)
+    mode_seeking_loss(images, z, features).backward()
+    assert images.grad.abs().sum() > 0

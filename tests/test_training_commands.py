@@ -19,13 +19,14 @@ def test_train_patterns_fine_tunes_the_served_generator_and_resumes(random_gener
     served = pattern_weights_path("floral")
     before = served.read_bytes()
     first = _run("train_patterns", category="floral", iters=2, init="served", colour_augment="off",
-                 colour_weight=5.0, mode_seeking=0.5)
+                 colour_weight=5.0, mode_seeking=0.5, colourway_weight=2.0, mode_seeking_space="features")
     assert "starting from the served generator" in first
     card = card_read(served)
     assert card["training"]["init"] == "served" and card["training"]["iters"] == 2
     # The recipe's colour and diversity terms, overridden from the command line.
     assert card["training"]["colour_augment"] is False and card["training"]["colour_weight"] == 5.0
     assert card["training"]["mode_seeking"] == 0.5 and card["training"]["discriminator"] == "dcgan"
+    assert card["training"]["colourway_weight"] == 2.0 and card["training"]["mode_seeking_space"] == "features"
     assert card["training"]["texture_weight"] == 10.0  # the spatial recipe's, as not given
     assert card["training"]["texture_taps"] == [1, 3, 6, 10, 13]
     assert "started_from" in card["training"]

@@ -46,6 +46,7 @@ TRAIN_DEFAULTS = {
     "init": "random",  # or "served": fine-tune the served generator (its discriminator starts afresh)
     "discriminator": "dcgan",  # or "projected" (projected.py)
     "mode_seeking": 1.0,  # MSGAN term: different latents must give different patterns
+    "mode_seeking_space": "pixels",  # or "features": mode_seeking_loss tells images apart by ImageNet features
     "colour_weight": 10.0,  # texture_loss.colour_loss: the batch's pixel colours against the real batch's
     "colourway_weight": 0.0,  # texture_loss.colourway_loss: each crop's colourway against the real crops'
     "colour_augment": False,  # DiffAugment's colour jitter (off: the discriminator judges colourways too)
@@ -114,11 +115,19 @@ def recipe(model_config: dict, discriminator: str = "dcgan", **overrides) -> dic
     return config
 
 
-def mode_seeking_loss(fake: torch.Tensor, z_global: torch.Tensor) -> torch.Tensor:
+def mode_seeking_loss(fake: torch.Tensor, z_global: torch.Tensor,
+                      features: TextureFeatures | None = None) -> torch.Tensor:
     """MSGAN (Mao et al., 2019): the first half of the batch against the second, the ratio of
-    image distance to latent distance is pushed up, so distinct latents cannot share one pattern."""
+    image distance to latent distance is pushed up, so distinct latents cannot share one pattern.
+    With `features`, images are told apart by their deepest tap's pooled features (cosine
+    distance) instead of their pixels: an ink generator met the pixel term by changing its ink
+    colours alone, every sample the same spots (leopard's diversity 0.735 -> 0.545)."""
     half = fake.shape[0] // 2
-    images = (fake[:half] - fake[half:2 * half]).abs().mean((1, 2, 3))
+    if features is None:
+        images = (fake[:half] - fake[half:2 * half]).abs().mean((1, 2, 3))
+    else:
+        pooled = features(fake)[-1].mean(1)  # [B, C]
+        images = 1 - F.cosine_similarity(pooled[:half], pooled[half:2 * half], dim=1)
     latents = (z_global[:half] - z_global[half:2 * half]).abs().mean(1)
     return (1 / (images / latents + 1e-5)).mean()
 
@@ -183,7 +192,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         log(f"{category}: starting from the served generator {served}")
 
     features = (TextureFeatures(tuple(train_config["texture_taps"])).to(device)
-                if train_config["texture_weight"] > 0 else None)
+                if train_config["texture_weight"] > 0 or train_config["mode_seeking_space"] == "features" else None)
     swatches = (torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1).to(device)
     batch, crop, cells = train_config["batch_size"], train_config["crop"], train_config["latent_cells"]
     rendered = cells * UPSAMPLE
@@ -224,8 +233,9 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         if train_config["colourway_weight"] > 0:
             loss_g = loss_g + train_config["colourway_weight"] * colourway_loss(fake, real, sampler)
         if train_config["mode_seeking"] > 0:
-            loss_g = loss_g + train_config["mode_seeking"] * mode_seeking_loss(fake, z_global)
-        if features is not None:
+            seeking_features = features if train_config["mode_seeking_space"] == "features" else None
+            loss_g = loss_g + train_config["mode_seeking"] * mode_seeking_loss(fake, z_global, seeking_features)
+        if train_config["texture_weight"] > 0:
             loss_texture = texture_loss(features, fake, real, sampler, train_config["texture_match"])
             loss_g = loss_g + train_config["texture_weight"] * loss_texture
         opt_g.zero_grad(set_to_none=True)
@@ -283,6 +293,9 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
                         help="for spatial generators (structured ones always learn against the projected one)")
     parser.add_argument("--mode-seeking", type=float, default=None,
                         help="weight of the mode-seeking (diversity) term, instead of the recipe's")
+    parser.add_argument("--mode-seeking-space", choices=["pixels", "features"], default=None,
+                        help="tell samples apart by their pixels or by ImageNet features (structure, not only "
+                             "colour) in the mode-seeking term (default: the recipe's)")
     parser.add_argument("--colour-weight", type=float, default=None,
                         help="weight of the pooled colour loss (the batch's colours against the real batch's), "
                              "instead of the recipe's")
@@ -324,6 +337,7 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             # Options given on the command line win over the recipe's values.
             given = {"texture_weight": args.texture_weight, "mode_seeking": args.mode_seeking,
                      "colour_weight": args.colour_weight, "colourway_weight": args.colourway_weight,
+                     "mode_seeking_space": args.mode_seeking_space,
                      "batch_group": args.batch_group,
                      "colour_augment": None if args.colour_augment is None else args.colour_augment == "on"}
             train_config.update({key: value for key, value in given.items() if value is not None})
