@@ -88,8 +88,7 @@ def colour_loss(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generat
         index = torch.randint(0, flat.shape[0], (pixels,), generator=generator).to(x.device)
         return flat[index]
 
-    directions = F.normalize(torch.randn(3, projections, generator=generator), dim=0).to(fake.device)  # [3, P]
-    return F.mse_loss((sample(fake) @ directions).sort(0).values, (sample(real) @ directions).sort(0).values)
+    return sliced_wasserstein(sample(fake), sample(real), generator, projections)
 
 
 def colourway_loss(fake: torch.Tensor, real: torch.Tensor, generator: torch.Generator,
