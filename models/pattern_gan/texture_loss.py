@@ -62,15 +62,14 @@ def nearest_pairs(fake: list[torch.Tensor], real: list[torch.Tensor]) -> tuple[t
     return torch.cat([every, distance.argmin(0)]), torch.cat([distance.argmin(1), every])
 
 
-def texture_loss(features: TextureFeatures, fake: torch.Tensor, real: torch.Tensor,
-                 generator: torch.Generator, match: str = "pooled") -> torch.Tensor:
-    """"pooled": the batch's features as one distribution, so that the category's variety is
+def texture_loss(fake_feats: list[torch.Tensor], real_feats: list[torch.Tensor], generator: torch.Generator,
+                 match: str = "pooled") -> torch.Tensor:
+    """fake_feats, real_feats: TextureFeatures' outputs for the generated and the real crops
+    (the trainer computes the generated ones once, for this and for mode seeking).
+    "pooled": the batch's features as one distribution, so that the category's variety is
     matched. "nearest": each generated crop as one texture, against the real crop it resembles
     most and back (as in implicit maximum likelihood): every pattern must be a single coherent
     texture, a stripe of one width and angle, rather than a blend of the batch."""
-    with torch.no_grad():
-        real_feats = features(real)
-    fake_feats = features(fake)
     if match == "pooled":
         return sum(sliced_wasserstein(f.flatten(0, 1), r.flatten(0, 1), generator)
                    for f, r in zip(fake_feats, real_feats))

@@ -116,17 +116,18 @@ def recipe(model_config: dict, discriminator: str = "dcgan", **overrides) -> dic
 
 
 def mode_seeking_loss(fake: torch.Tensor, z_global: torch.Tensor,
-                      features: TextureFeatures | None = None) -> torch.Tensor:
+                      fake_feats: list[torch.Tensor] | None = None) -> torch.Tensor:
     """MSGAN (Mao et al., 2019): the first half of the batch against the second, the ratio of
     image distance to latent distance is pushed up, so distinct latents cannot share one pattern.
-    With `features`, images are told apart by their deepest tap's pooled features (cosine
-    distance) instead of their pixels: an ink generator met the pixel term by changing its ink
-    colours alone, every sample the same spots (leopard's diversity 0.735 -> 0.545)."""
+    With `fake_feats` (TextureFeatures of `fake`), images are told apart by their deepest tap's
+    pooled features (cosine distance) instead of their pixels: an ink generator met the pixel
+    term by changing its ink colours alone, every sample the same spots (leopard's diversity
+    0.735 -> 0.545)."""
     half = fake.shape[0] // 2
-    if features is None:
+    if fake_feats is None:
         images = (fake[:half] - fake[half:2 * half]).abs().mean((1, 2, 3))
     else:
-        pooled = features(fake)[-1].mean(1)  # [B, C]
+        pooled = fake_feats[-1].mean(1)  # [B, C]
         images = 1 - F.cosine_similarity(pooled[:half], pooled[half:2 * half], dim=1)
     latents = (z_global[:half] - z_global[half:2 * half]).abs().mean(1)
     return (1 / (images / latents + 1e-5)).mean()
@@ -232,11 +233,14 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
             loss_g = loss_g + train_config["colour_weight"] * colour_loss(fake, real, sampler)
         if train_config["colourway_weight"] > 0:
             loss_g = loss_g + train_config["colourway_weight"] * colourway_loss(fake, real, sampler)
+        fake_feats = features(fake) if features is not None else None  # once, for both terms below
         if train_config["mode_seeking"] > 0:
-            seeking_features = features if train_config["mode_seeking_space"] == "features" else None
-            loss_g = loss_g + train_config["mode_seeking"] * mode_seeking_loss(fake, z_global, seeking_features)
+            seeking_feats = fake_feats if train_config["mode_seeking_space"] == "features" else None
+            loss_g = loss_g + train_config["mode_seeking"] * mode_seeking_loss(fake, z_global, seeking_feats)
         if train_config["texture_weight"] > 0:
-            loss_texture = texture_loss(features, fake, real, sampler, train_config["texture_match"])
+            with torch.no_grad():
+                real_feats = features(real)
+            loss_texture = texture_loss(fake_feats, real_feats, sampler, train_config["texture_match"])
             loss_g = loss_g + train_config["texture_weight"] * loss_texture
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
