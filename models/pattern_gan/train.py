@@ -192,8 +192,10 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
 
+    # Built (and run on every generated batch) only where a term reads it.
+    seeks_in_features = train_config["mode_seeking"] > 0 and train_config["mode_seeking_space"] == "features"
     features = (TextureFeatures(tuple(train_config["texture_taps"])).to(device)
-                if train_config["texture_weight"] > 0 or train_config["mode_seeking_space"] == "features" else None)
+                if train_config["texture_weight"] > 0 or seeks_in_features else None)
     swatches = (torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1).to(device)
     batch, crop, cells = train_config["batch_size"], train_config["crop"], train_config["latent_cells"]
     rendered = cells * UPSAMPLE
@@ -235,7 +237,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
             loss_g = loss_g + train_config["colourway_weight"] * colourway_loss(fake, real, sampler)
         fake_feats = features(fake) if features is not None else None  # once, for both terms below
         if train_config["mode_seeking"] > 0:
-            seeking_feats = fake_feats if train_config["mode_seeking_space"] == "features" else None
+            seeking_feats = fake_feats if seeks_in_features else None
             loss_g = loss_g + train_config["mode_seeking"] * mode_seeking_loss(fake, z_global, seeking_feats)
         if train_config["texture_weight"] > 0:
             with torch.no_grad():
