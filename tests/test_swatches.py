@@ -1,8 +1,11 @@
 """Swatch extraction: crops stay inside the garment the parser finds."""
 import numpy as np
+import pytest
+from PIL import Image
 
 from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
 from models.garment_parser.groups import default_groups
+from models.pattern_gan import swatches
 from models.pattern_gan.swatches import Cut, category_target_period, garment_boxes, parser_fabric_mask, rescaled_box
 
 
@@ -47,3 +50,36 @@ def test_parser_mask_is_the_largest_garment_of_a_photo():
     largest = truth == max(shares, key=shares.get)
     iou = (mask & largest).sum() / (mask | largest).sum()
     assert iou > 0.6
+
+
+def _closeup_source(root):
+    """One category of two striped close-ups under root/patterns/close/zz."""
+    folder = root / "patterns" / "close" / "zz"
+    folder.mkdir(parents=True)
+    for k in range(2):
+        stripes = np.zeros((160, 160, 3), dtype=np.uint8)
+        stripes[:, (np.arange(160) // (6 + k)) % 2 == 0] = (200, 40, 40)
+        Image.fromarray(stripes).save(folder / f"img_{k}.jpg")
+
+
+def test_an_extraction_replaces_the_earlier_one_only_once_complete(tmp_path, monkeypatch):
+    _closeup_source(tmp_path / "data")
+    monkeypatch.setattr(swatches, "data_dir", lambda: tmp_path / "data")
+    monkeypatch.setattr(swatches, "categories", lambda: {"zz": ["close/zz"]})
+    out = tmp_path / "swatches"
+    (out / "earlier").mkdir(parents=True)
+
+    def broken_sheet(*args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    with monkeypatch.context() as m:
+        m.setattr(swatches, "swatches_sheet", broken_sheet)
+        with pytest.raises(RuntimeError):
+            swatches.swatches_extract(out_dir=out, use_parser=False, screen=False)
+    # Interrupted after every crop was written: readers still see only the earlier extraction.
+    assert sorted(p.name for p in out.iterdir()) == ["earlier"]
+
+    counts = swatches.swatches_extract(out_dir=out, use_parser=False, screen=False)
+    assert counts["zz"]["images"] == 2 and counts["zz"]["train"] + counts["zz"]["val"] == 8
+    assert (out / "counts.json").exists() and not (out / "earlier").exists()
+    assert not out.with_name("swatches.partial").exists()

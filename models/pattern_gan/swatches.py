@@ -178,11 +178,16 @@ def category_target_period(periods: list[float | None]) -> float | None:
 def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0, use_parser: bool = True,
                      screen: bool = True) -> dict:
     """Write out_dir/<category>/{train,val}/<source>_<image>_<k>.png (and rejected/ where the
-    screen rejects), plus out_dir/sheets/<category>.png; returns counts."""
+    screen rejects), plus out_dir/sheets/<category>.png; returns counts.
+
+    The extraction is built beside out_dir and replaces it only once complete: a trainer
+    started meanwhile reads the earlier extraction (or none), never crops the screen has not
+    yet judged (a run that did trained on 125 crops the screen then rejected)."""
     from models.garment_parser.model import parser_weights_path
 
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
+    building = out_dir.with_name(out_dir.name + ".partial")
+    if building.exists():
+        shutil.rmtree(building)
     use_parser = use_parser and parser_weights_path().exists()
     rng = np.random.default_rng(seed)
     counts = {}
@@ -219,21 +224,24 @@ def swatches_extract(*, out_dir: Path, per_image: int = 4, seed: int = 0, use_pa
             y, x, side = (rescaled_box(cut, target, flat.shape[:2], fabrics[cut.image])
                           if target and cut.period else (cut.y, cut.x, cut.side))
             swatch = cv2.resize(flat[y:y + side, x:x + side], (SWATCH_PX, SWATCH_PX), interpolation=cv2.INTER_AREA)
-            target_dir = out_dir / category / cut.split
+            target_dir = building / category / cut.split
             target_dir.mkdir(parents=True, exist_ok=True)
             Image.fromarray(swatch).save(target_dir / cut.name)
             counts[category][cut.split] += 1
     if screen:
         from models.pattern_gan.swatch_screen import swatches_screen
 
-        for category, rejected in swatches_screen(out_dir).items():
+        for category, rejected in swatches_screen(building).items():
             counts[category]["rejected"] = rejected
             for split in ("train", "val"):
-                counts[category][split] = len(list((out_dir / category / split).glob("*.png")))
-    (out_dir / "sheets").mkdir()
+                counts[category][split] = len(list((building / category / split).glob("*.png")))
+    (building / "sheets").mkdir()
     for category in counts:
-        swatches_sheet(out_dir, category).save(out_dir / "sheets" / f"{category}.png")
-    (out_dir / "counts.json").write_text(json.dumps({"settings": SWATCH_SETTINGS, "categories": counts}, indent=2))
+        swatches_sheet(building, category).save(building / "sheets" / f"{category}.png")
+    (building / "counts.json").write_text(json.dumps({"settings": SWATCH_SETTINGS, "categories": counts}, indent=2))
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    building.rename(out_dir)
     return counts
 
 
