@@ -197,6 +197,9 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     features = (TextureFeatures(tuple(train_config["texture_taps"])).to(device)
                 if train_config["texture_weight"] > 0 or seeks_in_features else None)
     swatches = (torch.from_numpy(swatches_load(category, "train")).permute(0, 3, 1, 2).float() / 127.5 - 1).to(device)
+    # Read beside the swatches: an extraction that finishes during training must not be the
+    # one the card describes.
+    data = swatches_description(category, int(swatches.shape[0]))
     batch, crop, cells = train_config["batch_size"], train_config["crop"], train_config["latent_cells"]
     rendered = cells * UPSAMPLE
 
@@ -266,7 +269,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     card_update(
         target,
         model=f"pattern generator: {category}",
-        data=swatches_description(category, int(swatches.shape[0])),
+        data=data,
         config=model_config,
         training=dict(train_config, iterations_done=done, time_s=round(elapsed), threads=threads,
                       device=device_name(device)),
