@@ -7,7 +7,7 @@ import torch
 
 from models.pattern_gan.diffaug import random_transpose
 from models.pattern_gan.generators import generator_build, generator_config
-from models.pattern_gan.model import Generator
+from models.pattern_gan.model import UPSAMPLE, Generator
 from models.pattern_gan.projected import TAPS, ProjectedDiscriminator, batch_spread
 from models.pattern_gan.sett import FAMILIES, SettGenerator, sett_config
 from models.pattern_gan.texture_loss import colour_loss, colourway_loss
@@ -206,6 +206,15 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     assert recipe(generator_config("floral", "auto"), "projected")["texture_weight"] == 1.0
     assert recipe(sett_config("striped"))["texture_weight"] == 0.0
 
+
+@pytest.mark.parametrize("category", sorted(FAMILIES))
+def test_a_sett_discriminator_sees_crops_that_hold_the_tile_border(category):
+    """The rendered tile is larger than the crop, so the crop's offset is random and the tile
+    border falls inside some crops: the discriminator judges it as ordinary cloth."""
+    from models.pattern_gan.train import recipe
+
+    config = recipe(sett_config(category))
+    assert config["latent_cells"] * UPSAMPLE > config["crop"]
 
 def test_a_chevron_is_woven_with_yarn_relief_and_one_configured_before_the_weave_keeps_its_head():
     generator = _generator("zigzag")
