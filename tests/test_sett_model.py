@@ -94,6 +94,38 @@ def test_a_three_colour_argyle_repeats_over_two_columns_of_taller_diamonds():
     torch.testing.assert_close(two.roll(24, dims=3), two, atol=1e-4, rtol=0)
 
 
+def _pin_head(generator: SettGenerator, name: str, raw: list[float]) -> None:
+    """Every sample's head outputs for renderer parameter `name` `raw` before their squashing."""
+    offset = _head_row(generator, name)
+    with torch.no_grad():
+        generator.head.weight[offset:offset + len(raw)].zero_()
+        generator.head.bias[offset:offset + len(raw)] = torch.tensor(raw)
+
+
+def test_polka_dots_sit_on_a_square_or_half_dropped_lattice_in_their_own_colours():
+    generator = _generator("dotted")
+    _pin_repeat(generator, 32)
+    _pin_head(generator, "phase", [-20.0, -20.0])  # a dot centred in each 32 px repeat
+    _pin_head(generator, "relief", [-20.0])
+    _pin_head(generator, "grain", [-20.0])
+    _pin_head(generator, "palette", [-20.0] * 3 + [20.0] * 3 + [20.0, -20.0, -20.0])  # black, white, red
+
+    def tile(drop: float, second: float) -> torch.Tensor:
+        _pin_head(generator, "dots", [0.0, drop, second])  # radius 0.195 of the repeat: 6.2 px
+        with torch.no_grad():
+            return generator.synthesise(torch.zeros(1, 1, 8, 8), generator.map(torch.randn(1, 32)))[0]
+
+    square, dropped, two_colours = tile(-20.0, -20.0), tile(20.0, -20.0), tile(20.0, 20.0)
+    white, black, red = torch.ones(3), -torch.ones(3), torch.tensor([1.0, -1.0, -1.0])
+    torch.testing.assert_close(square[:, 16, 16], white, atol=1e-3, rtol=0)
+    torch.testing.assert_close(square[:, 0, 0], black, atol=1e-3, rtol=0)
+    torch.testing.assert_close(dropped[:, 0, 0], white, atol=1e-3, rtol=0)
+    torch.testing.assert_close(two_colours[:, 0, 0], red, atol=1e-3, rtol=0)
+    torch.testing.assert_close(two_colours[:, 16, 16], white, atol=1e-3, rtol=0)
+    # Round: a disc of radius 6.2 px covers about pi r^2 of each repeat's 32 x 32 px.
+    covered = (square[0] > 0).float().mean() * 32 * 32
+    assert abs(covered - math.pi * 6.24 ** 2) < 6
+
 def test_generator_config_picks_structured_generators_where_a_family_exists():
     assert isinstance(generator_build(generator_config("tartan", "auto")), SettGenerator)
     assert isinstance(generator_build(generator_config("floral", "auto")), Generator)

@@ -2,9 +2,9 @@
 
 Woven and geometric textiles are not free-form textures: a tartan is one colour sequence
 (the sett) crossed with itself through a twill, a houndstooth is a 4-and-4 sett through a
-2/2 twill, a stripe is a sett alone, a chevron is a sett along a zigzag, an argyle is a
-diamond lattice with an overcheck. A spatial GAN trained on a few hundred photographed
-swatches on a CPU budget draws blobs instead. Here the generator network maps the global
+2/2 twill, a stripe is a sett alone, a chevron is a sett along a zigzag, a polka dot is a
+lattice of discs, an argyle is a diamond lattice with an overcheck. A spatial GAN trained on
+a few hundred photographed swatches on a CPU budget draws blobs instead. Here the generator network maps the global
 latent to every parameter the renderer takes (palette, band colours and widths, weave mix,
 repeat size, yarn relief, grain), and the renderer turns them into an exactly periodic tile:
 the tile holds a whole number of repeats, so it tiles without a seam at any size.
@@ -63,6 +63,11 @@ FAMILIES = {
     # columns of diamonds (pink / cream on black): the network sets both ("extra": parameters
     # added after the first argyle generators were trained, in their own head so those load).
     "argyle": {"family": "argyle", "repeat_px": [24, 128], "extra": {"aspect": 1, "trio": 1, "trio_rgb": 3}},
+    # Polka dots: one dot per repeat, on a square lattice or half-dropped (a second dot at the
+    # corners, in the same colour or a third one), printed on a plain-woven ground (8 threads
+    # per repeat: at 16 the yarn of a small repeat falls below a pixel).
+    "dotted": {"family": "dots", "weaves": ["plain"], "repeat_px": [8, 96], "threads": 8, "symmetric": True,
+               "palette": 3, "bands": 0},
 }
 SETT_DEFAULTS = {
     "kind": "sett",
@@ -126,6 +131,8 @@ class SettGenerator(nn.Module):
             self.layout["amplitude"] = 1
         if c["family"] == "argyle":
             self.layout["line"] = 3
+        if c["family"] == "dots":
+            self.layout["dots"] = 3
         self.head = nn.Linear(hidden, sum(self.layout.values()))
         if c.get("turns"):
             # Its own head, so generators trained before it existed load and learn it from scratch.
@@ -171,15 +178,17 @@ class SettGenerator(nn.Module):
             p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height, repeat units
         if "line" in raw:
             p["line"] = torch.sigmoid(raw["line"])  # argyle overcheck: width, opacity, colour choice
+        if "dots" in raw:
+            p["radius"] = 0.04 + 0.31 * torch.sigmoid(raw["dots"][:, 0])  # repeat units: half-dropped dots never touch
+            p["drop"] = _hard(torch.sigmoid(raw["dots"][:, 1]))  # 0: square lattice, 1: half-drop
+            p["second"] = torch.sigmoid(raw["dots"][:, 2])  # the dropped dots' colour: palette 1 (0) to 2 (1)
         if c.get("extra"):
             extra = dict(zip(c["extra"], self.extra(features).split(list(c["extra"].values()), dim=1)))
             p["aspect"] = 1 + torch.sigmoid(extra["aspect"][:, 0])  # argyle: diamond height / width, 1..2
             p["trio"] = torch.sigmoid(extra["trio"][:, 0])  # 0: two-colour argyle, 1: alternate columns in
             p["trio_rgb"] = torch.tanh(extra["trio_rgb"])  # this third colour, [B, 3]
         if c.get("turns"):
-            # A hard choice (the tile is turned or not), its gradient passed straight through.
-            soft = torch.sigmoid(self.turn(features)[:, 0])
-            p["turn"] = soft + ((soft > 0.5).to(soft.dtype) - soft).detach()  # [B] 0 or 1
+            p["turn"] = _hard(torch.sigmoid(self.turn(features)[:, 0]))  # [B] 0 or 1: the tile is turned or not
         return p
 
     def synthesise(self, z_local: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
@@ -202,6 +211,8 @@ class SettGenerator(nn.Module):
             image = self._weave(p, u, v, softness)
         elif family == "chevron":
             image = self._chevron(p, u, v, softness)
+        elif family == "dots":
+            image = self._dots(p, u, v, rows / ry, cols / rx)
         else:
             image = self._argyle(p, u, v, softness)
         # Grain: the periodic latent field, smoothly upsampled, as slight light and dark in the cloth.
@@ -254,6 +265,26 @@ class SettGenerator(nn.Module):
         colours = self._colours(p, "warp", v + p["amplitude"][:, None, None] * triangle, softness)
         return self._woven(p, colours, colours, u, v) if "relief" in p else colours
 
+    def _dots(self, p: dict, u: torch.Tensor, v: torch.Tensor, repeat_y: torch.Tensor,
+              repeat_x: torch.Tensor) -> torch.Tensor:
+        """A dot at each repeat's centre and, half-dropped, one at its corners; distances in
+        native px (repeat_x, repeat_y: [B] px per repeat, equal up to rounding), so dots are
+        round and their edges as soft as the bands' elsewhere."""
+        edge = self.config["edge_px"]
+        radius = (p["radius"] * torch.sqrt(repeat_x * repeat_y))[:, None, None]  # [B, 1, 1] px
+
+        def dot(shift: float) -> torch.Tensor:
+            dx = (torch.remainder(u + shift, 1.0) - 0.5) * repeat_x[:, None, None]  # [B, 1, W] px
+            dy = (torch.remainder(v + shift, 1.0) - 0.5) * repeat_y[:, None, None]  # [B, H, 1] px
+            return torch.sigmoid((radius - torch.sqrt(dx ** 2 + dy ** 2 + 1e-6)) / edge)[:, None]  # [B, 1, H, W]
+
+        centre, corner = dot(0.0), p["drop"][:, None, None, None] * dot(0.5)
+        palette = p["palette"]  # [B, K, 3]
+        ground, first = palette[:, 0, :, None, None], palette[:, 1, :, None, None]  # [B, 3, 1, 1]
+        second = first + p["second"][:, None, None, None] * (palette[:, 2, :, None, None] - first)
+        image = ground + centre * (first - ground) + corner * (second - ground)
+        return self._woven(p, image, image, u, v)
+
     def _argyle(self, p: dict, u: torch.Tensor, v: torch.Tensor, softness: torch.Tensor) -> torch.Tensor:
         # Diamond lattice: cells of the (u + v, u - v) grid, two colours in a checker, and an
         # overcheck of thin lines through the diamonds' centres.
@@ -276,6 +307,11 @@ class SettGenerator(nn.Module):
         line = (torch.sigmoid((half - distance) / softness[:, None, None]) * opacity)[:, None]
         line_rgb = choice[:, None] * palette[:, 2, :, None, None] + (1 - choice[:, None]) * palette[:, 3, :, None, None]
         return (1 - line) * diamonds + line * line_rgb
+
+
+def _hard(soft: torch.Tensor) -> torch.Tensor:
+    """A 0/1 choice from a 0..1 score, its gradient passed straight through."""
+    return soft + ((soft > 0.5).to(soft.dtype) - soft).detach()
 
 
 def _whole(x: torch.Tensor) -> torch.Tensor:
