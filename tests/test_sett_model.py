@@ -7,7 +7,7 @@ import torch
 
 from models.pattern_gan.diffaug import random_transpose
 from models.pattern_gan.generators import generator_build, generator_config
-from models.pattern_gan.model import UPSAMPLE, Generator
+from models.pattern_gan.model import Generator
 from models.pattern_gan.projected import TAPS, ProjectedDiscriminator, batch_spread
 from models.pattern_gan.sett import FAMILIES, SettGenerator, sett_config
 from models.pattern_gan.texture_loss import colour_loss, colourway_loss
@@ -239,14 +239,33 @@ def test_a_turning_sett_runs_across_when_its_network_says_so_and_learns_which_wa
     assert recipe(sett_config("striped"))["texture_weight"] == 0.0
 
 
-@pytest.mark.parametrize("category", sorted(FAMILIES))
-def test_a_sett_discriminator_sees_crops_that_hold_the_tile_border(category):
-    """The rendered tile is larger than the crop, so the crop's offset is random and the tile
-    border falls inside some crops: the discriminator judges it as ordinary cloth."""
-    from models.pattern_gan.train import recipe
+def test_the_discriminator_window_wraps_around_the_tile_so_its_border_falls_anywhere():
+    from models.pattern_gan.train import periodic_window
 
-    config = recipe(sett_config(category))
-    assert config["latent_cells"] * UPSAMPLE > config["crop"]
+    tile = torch.arange(80.0).view(1, 1, 1, 80).expand(2, 3, 80, 80)  # each column its index
+    sampler = torch.Generator().manual_seed(0)
+    windows = [periodic_window(tile, 64, sampler) for _ in range(40)]
+    assert all(w.shape == (2, 3, 64, 64) for w in windows)
+    # Consecutive columns, wrapping from the last column to the first: the tile border is
+    # inside the window (a jump from 79 to 0) in some draws, and at its edge in none.
+    steps = [torch.remainder(w[0, 0, 0].diff(), 80) for w in windows]
+    assert all((s == 1).all() for s in steps)
+    holds_border = [bool((w[0, 0, 0] == 0).any() and w[0, 0, 0, 0] != 0) for w in windows]
+    assert 5 < sum(holds_border) < 40
+
+
+def test_a_sett_phase_wraps_around_so_no_value_is_saturated_and_older_generators_keep_theirs():
+    generator = _generator("checkered")
+    _pin_head(generator, "phase", [5.25, -0.25])
+    with torch.no_grad():
+        phase = generator.parameters_of(generator.map(torch.randn(1, 32)))["phase"]
+    torch.testing.assert_close(phase, torch.tensor([[0.25, 0.75]]))
+    older = SettGenerator({key: value for key, value in sett_config("checkered").items() if key != "phase_wrap"})
+    older.load_state_dict(generator.state_dict())
+    with torch.no_grad():
+        phase = older.parameters_of(older.map(torch.randn(1, 32)))["phase"]
+    torch.testing.assert_close(phase, torch.sigmoid(torch.tensor([[5.25, -0.25]])))
+
 
 def test_a_chevron_is_woven_with_yarn_relief_and_one_configured_before_the_weave_keeps_its_head():
     generator = _generator("zigzag")

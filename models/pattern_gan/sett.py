@@ -80,6 +80,11 @@ SETT_DEFAULTS = {
     "threads": 16,  # threads per repeat (weave families): a multiple of every weave's period
     "edge_px": 0.6,  # softness of band edges, native px: crisp, yet with a gradient at every edge
     "grain_max": 0.12,  # light mottling at most (at 0.2 it drew dark smudges on 1000-iteration runs)
+    # The phase wraps around (a sigmoid before: generators trained with it keep it, their config
+    # lacks this key). A sigmoid saturates at either end, which is one place: the tile border.
+    # Checkered's and its candidates' phases sat there, so a one-repeat tile began on a band
+    # edge, and a saturated sigmoid has no gradient to move it off.
+    "phase_wrap": True,
 }
 
 
@@ -161,7 +166,8 @@ class SettGenerator(nn.Module):
         low, high = c["repeat_px"]
         p = {
             "palette": torch.tanh(raw["palette"]).view(b, k, 3),  # RGB in -1..1
-            "phase": torch.sigmoid(raw["phase"]),  # repeat units
+            "phase": (torch.remainder(raw["phase"], 1.0) if c.get("phase_wrap")
+                      else torch.sigmoid(raw["phase"])),  # repeat units
             "repeat_px": low * (high / low) ** torch.sigmoid(raw["repeat"][:, 0]),
             "grain": c["grain_max"] * torch.sigmoid(raw["grain"][:, 0]),  # strength of the grain field
         }

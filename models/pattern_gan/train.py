@@ -17,7 +17,7 @@ from tqdm import tqdm
 from models.paths import checkpoints_dir
 from models.pattern_gan.diffaug import diff_augment, random_transpose
 from models.pattern_gan.generators import generator_build, generator_config
-from models.pattern_gan.model import INK_PARTS, PERIODIC_PARTS, RGB_PARTS, UPSAMPLE, Discriminator, pattern_weights_path
+from models.pattern_gan.model import INK_PARTS, PERIODIC_PARTS, RGB_PARTS, Discriminator, pattern_weights_path
 from models.pattern_gan.projected import ProjectedDiscriminator
 from models.pattern_gan.swatches import swatches_dir, swatches_load
 from models.pattern_gan.taxonomy import category_names
@@ -29,7 +29,7 @@ TRAIN_DEFAULTS = {
     "iters": 1200,
     "batch_size": 32,
     "crop": 64,
-    "latent_cells": 5,  # G renders 80 px; a random 64 px window goes to D, so edges get no special role
+    "latent_cells": 5,  # G renders 80 px; D sees a 64 px window of it (periodic_window)
     "lr": 2e-4,
     "betas": [0.0, 0.99],
     "ema_decay": 0.998,
@@ -61,11 +61,17 @@ PROJECTED_TRAIN = {
 }
 # Structured (sett) generators: no texture loss, and crops shown at the evaluation's scale
 # (80 px from 100..115 px of a 128 px swatch: about 0.75); setts are axis-aligned, photos not.
-# The tile is rendered at 96 px and cropped to 80 at a random offset: with an 80 px render shown
-# whole, no crop ever held the tile border, the band phase was free to settle a band edge on it,
-# and a served 128 px tile then began on its strongest edge (checkered, stop 24).
-SETT_TRAIN = {**PROJECTED_TRAIN, "crop": 80, "latent_cells": 6, "real_scale": [0.78, 0.9], "texture_weight": 0.0,
+SETT_TRAIN = {**PROJECTED_TRAIN, "crop": 80, "latent_cells": 5, "real_scale": [0.78, 0.9], "texture_weight": 0.0,
               "rotate90": True}
+
+
+def periodic_window(images: torch.Tensor, crop: int, generator: torch.Generator) -> torch.Tensor:
+    """A crop x crop window of exactly periodic tiles [B, 3, S, S], at an offset drawn over the
+    whole tile and wrapping around, so the tile border falls anywhere in it. A window kept
+    inside the tile never held the border: a sett shown its 80 px render whole learned a band
+    phase that put its strongest edge there (checkered, stop 24). -> [B, 3, crop, crop]"""
+    oy, ox = torch.randint(0, images.shape[-1], (2,), generator=generator).tolist()
+    return images.roll((-oy, -ox), dims=(2, 3))[:, :, :crop, :crop]
 
 
 def real_batch(swatches: torch.Tensor, batch: int, crop: int, scale: tuple[float, float],
@@ -204,7 +210,6 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     # one the card describes.
     data = swatches_description(category, int(swatches.shape[0]))
     batch, crop, cells = train_config["batch_size"], train_config["crop"], train_config["latent_cells"]
-    rendered = cells * UPSAMPLE
 
     def save(iteration: int) -> None:
         torch.save({"generator": generator.state_dict(), "discriminator": discriminator.state_dict(),
@@ -224,8 +229,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     for iteration in bar:
         z_local = torch.randn(batch, model_config["z_local"], cells, cells, generator=sampler).to(device)
         z_global = torch.randn(batch, model_config["z_global"], generator=sampler).to(device)
-        oy, ox = torch.randint(0, rendered - crop + 1, (2,), generator=sampler).tolist()
-        fake = generator(z_local, z_global)[:, :, oy:oy + crop, ox:ox + crop]  # [B, 3, 64, 64]
+        fake = periodic_window(generator(z_local, z_global), crop, sampler)  # [B, 3, crop, crop]
         real = real_batch(swatches, batch, crop, tuple(train_config["real_scale"]), sampler)
         if train_config["rotate90"]:
             real, fake = random_transpose(real, sampler), random_transpose(fake, sampler)
