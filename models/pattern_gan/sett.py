@@ -4,10 +4,11 @@ Woven and geometric textiles are not free-form textures: a tartan is one colour 
 (the sett) crossed with itself through a twill, a houndstooth is a 4-and-4 sett through a
 2/2 twill, a stripe is a sett alone, a chevron is a sett along a zigzag, a polka dot is a
 lattice of discs, an argyle is a diamond lattice with an overcheck. A spatial GAN trained on
-a few hundred photographed swatches on a CPU budget draws blobs instead. Here the generator network maps the global
-latent to every parameter the renderer takes (palette, band colours and widths, weave mix,
-repeat size, yarn relief, grain), and the renderer turns them into an exactly periodic tile:
-the tile holds a whole number of repeats, so it tiles without a seam at any size.
+a few hundred photographed swatches on a CPU budget draws blobs instead. Here the generator
+network maps the global latent to every parameter the renderer takes (palette, band colours
+and widths, weave mix, repeat size, yarn relief, grain), and the renderer turns them into an
+exactly periodic tile: the tile holds a whole number of repeats, so it tiles without a seam
+at any size.
 
 Everything the renderer takes comes from the network: nothing is hand-randomised, so an
 untrained network with the same renderer is the baseline the trained one must beat.
