@@ -21,10 +21,10 @@ def _generator(category: str) -> SettGenerator:
     return generator
 
 
-def _head_row(generator: SettGenerator, name: str) -> int:
-    """The first row of the head's output that feeds renderer parameter `name`."""
-    names = list(generator.layout)
-    return sum(list(generator.layout.values())[:names.index(name)])
+def _first_row(sizes: dict[str, int], name: str) -> int:
+    """The first output row of entry `name` of a head whose outputs are split by `sizes` in
+    order (the head's layout, the extra head's config)."""
+    return sum(list(sizes.values())[:list(sizes).index(name)])
 
 
 @pytest.mark.parametrize("category", sorted(FAMILIES))
@@ -51,7 +51,7 @@ def _pin_rows(layer: torch.nn.Linear, offset: int, raw: list[float]) -> None:
 
 def _pin_head(generator: SettGenerator, name: str, raw: list[float]) -> None:
     """Every sample's head outputs for renderer parameter `name` `raw` before their squashing."""
-    _pin_rows(generator.head, _head_row(generator, name), raw)
+    _pin_rows(generator.head, _first_row(generator.layout, name), raw)
 
 
 def _pin_repeat(generator: SettGenerator, period: int) -> None:
@@ -64,8 +64,7 @@ def _pin_repeat(generator: SettGenerator, period: int) -> None:
 def _pin_extra(generator: SettGenerator, name: str, raw: float) -> None:
     """Every sample's extra-head output `name` (each of its entries) `raw` before its squashing."""
     sizes = generator.config["extra"]
-    offset = sum(list(sizes.values())[:list(sizes).index(name)])
-    _pin_rows(generator.extra, offset, [raw] * sizes[name])
+    _pin_rows(generator.extra, _first_row(sizes, name), [raw] * sizes[name])
 
 
 @pytest.mark.parametrize("category", sorted(c for c in FAMILIES if "extra" not in FAMILIES[c]))
@@ -272,7 +271,7 @@ def test_a_chevron_is_woven_with_yarn_relief_and_one_configured_before_the_weave
     z_local, z_global = torch.zeros(2, 1, 4, 4), torch.randn(2, generator.config["z_global"])
     with torch.no_grad():
         woven = generator(z_local, z_global)
-        generator.head.bias[_head_row(generator, "relief")] = -30.0
+        generator.head.bias[_first_row(generator.layout, "relief")] = -30.0
         flat = generator(z_local, z_global)  # no relief: the chevron's colours alone
     assert (woven - flat).abs().max() > 0.05  # the relief shades the threads
     earlier = {k: v for k, v in sett_config("zigzag").items() if k != "weaves"}
