@@ -146,9 +146,31 @@ def test_a_flat_tile_is_redrawn_and_solid_is_left_flat(random_generator_weights,
     monkeypatch.setattr(sample, "_tile_drawn", lambda spec, generator, native, redraw: drawn.append(redraw) or
                         real(spec, generator, native, redraw) * 0)
     pattern_render(PatternSpec(category="floral", seed=5, size=64))
-    assert drawn == [0, 1, 2, 3, 4]  # at most REDRAWS more, then it gives up rather than loop
+    assert drawn == list(range(sample.REDRAWS + 1))  # at most REDRAWS more, then it gives up rather than loop
     drawn.clear()
     monkeypatch.setattr(sample, "generator_load", lambda category: sample.generator_from_file(
         random_generator_weights / "patterns" / "floral.safetensors"))
     pattern_render(PatternSpec(category="solid", seed=5, size=64))
     assert drawn == [0]  # solid cloth is meant to be flat
+
+
+@pytest.mark.parametrize("share,redraws", [(0.9, [0, 1]), (1.1, [0])])
+def test_a_tile_under_the_contrast_floor_is_redrawn(random_generator_weights, monkeypatch, share, redraws):
+    """The floor is a fifth of the contrast the generator typically draws (above the flat-field
+    threshold here): a tile dimmed to just under it is redrawn, just over it is kept."""
+    import models.pattern_gan.sample as sample
+
+    generator = sample.generator_load("floral")
+    floor = sample.contrast_floor(generator)
+    assert floor > sample.FLAT_CONTRAST
+    drawn = []
+    real = sample._tile_drawn
+
+    def first_dimmed(spec, generator, native, redraw):
+        drawn.append(redraw)
+        tile = real(spec, generator, native, redraw)  # [1, 3, n, n] in -1..1: scaling it scales its contrast
+        return tile * (share * floor / sample.colour_contrast(tile)) if redraw == 0 else tile
+
+    monkeypatch.setattr(sample, "_tile_drawn", first_dimmed)
+    pattern_render(PatternSpec(category="floral", seed=5, size=64))
+    assert drawn == redraws

@@ -6,7 +6,7 @@ import pytest
 from models.garment_parser.data import ccp_ids, ccp_load, ccp_split
 from models.garment_parser.groups import default_groups
 from models.garment_parser.model import parser_weights_path
-from models.pattern_gan.evaluate import flat_renders, flat_samples
+from models.pattern_gan.evaluate import faint_samples, flat_renders, flat_samples
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import PatternSpec, generator_load, pattern_render
 from models.pattern_gan.sett import FAMILIES, SettGenerator
@@ -42,16 +42,17 @@ def test_structured_generators_draw_no_flat_field_in_1000_seeds(category):
 
 @pytest.mark.parametrize("category", sorted(set(category_names()) - {"solid"}))
 def test_the_site_renders_no_flat_field_in_1000_seeds(category):
-    """Whatever the generator draws (its own count is in its card), a visitor's seed never
-    gets a blank: a flat tile is redrawn from the seed's next stream."""
+    """Whatever the generator draws (its own counts are in its card), a visitor's seed never
+    gets a blank: a flat or faint tile is redrawn from the seed's next stream."""
     assert flat_renders(generator_load(category), category, seeds=1000) == 0
 
 
-def test_the_flat_sample_count_in_each_card_is_what_the_served_weights_draw():
+def test_the_flat_and_faint_sample_counts_in_each_card_are_what_the_served_weights_draw():
     for category in category_names():
-        card = card_read(pattern_weights_path(category))
-        if "flat_samples_of_1000" in card.get("metrics", {}):
-            assert flat_samples(generator_load(category)) == card["metrics"]["flat_samples_of_1000"], category
+        metrics = card_read(pattern_weights_path(category)).get("metrics", {})
+        for key, count in (("flat_samples_of_1000", flat_samples), ("faint_samples_of_1000", faint_samples)):
+            if key in metrics:
+                assert count(generator_load(category)) == metrics[key], (category, key)
 
 
 def test_parser_finds_garments_in_validation_photos():

@@ -18,9 +18,9 @@ from tqdm import tqdm
 
 from models.paths import checkpoints_dir
 from models.pattern_gan.generators import generator_build
-from models.pattern_gan.model import UPSAMPLE, Generator
-from models.pattern_gan.sample import (FLAT_CONTRAST, PatternSpec, colour_contrast, generator_load, pattern_render,
-                                       seam_score, seed_latents)
+from models.pattern_gan.model import Generator
+from models.pattern_gan.sample import (FLAT_CONTRAST, PatternSpec, colour_contrast, contrast_floor, drawn_contrasts,
+                                       generator_load, pattern_render, seam_score, seed_latents)
 from models.pattern_gan.swatches import swatches_load
 from models.pattern_gan.taxonomy import category_names
 from models.pretrained import fid_inception_net, imagenet_feature_net
@@ -94,28 +94,32 @@ def generated_samples(generator: Generator, category: str, count: int, size: int
                      for i in range(count)])
 
 
-@torch.inference_mode()
-def flat_samples(generator: torch.nn.Module, seeds: int = 1000, px: int = 64, batch: int = 100) -> int:
+def flat_samples(generator: Generator, seeds: int = 1000, px: int = 64, batch: int = 100) -> int:
     """How many of the first `seeds` seeds the generator itself draws as a flat field (no
-    pattern) at px x px, from sample.seed_latents as the site draws them, before the site's
-    redraw of flat seeds (sample._tile): a measure of the generator."""
-    device = generator.w_mean.device
-    flat = 0
-    for first in range(0, seeds, batch):
-        latents = [seed_latents(generator, seed, px // UPSAMPLE) for seed in range(first, min(first + batch, seeds))]
-        z_local = torch.cat([z for z, _ in latents]).to(device)
-        z_global = torch.cat([z for _, z in latents]).to(device)
-        # Colour, not only luminance: a green-on-pink argyle of equal luminance is no flat field.
-        flat += int((colour_contrast(generator(z_local, z_global)) < FLAT_CONTRAST).sum())
-    return flat
+    pattern) at px x px, before the site's redraw of flat seeds (sample._tile): a measure of the
+    generator. Colour, not only luminance: a green-on-pink argyle of equal luminance is no flat field."""
+    return _drawn_under(generator, FLAT_CONTRAST, seeds, px, batch)
 
 
-def flat_renders(generator: torch.nn.Module, category: str, seeds: int = 1000, px: int = 64) -> int:
-    """How many of the first `seeds` seeds the site renders as a flat field (after redraws)."""
+def faint_samples(generator: Generator, seeds: int = 1000, px: int = 64, batch: int = 100) -> int:
+    """The same under the generator's contrast floor (sample.contrast_floor): flat or faint,
+    the draws the site redraws."""
+    return _drawn_under(generator, contrast_floor(generator), seeds, px, batch)
+
+
+def _drawn_under(generator: Generator, contrast: float, seeds: int, px: int, batch: int) -> int:
+    return sum(int((drawn_contrasts(generator, range(first, min(first + batch, seeds)), px) < contrast).sum())
+               for first in range(0, seeds, batch))
+
+
+def flat_renders(generator: Generator, category: str, seeds: int = 1000, px: int = 64) -> int:
+    """How many of the first `seeds` seeds the site renders as a flat or faint field (under the
+    generator's contrast floor), after redraws."""
+    floor = contrast_floor(generator)
     flat = 0
     for seed in range(seeds):
         rgb = torch.from_numpy(pattern_render(PatternSpec(category=category, seed=seed, size=px), generator)).float()
-        flat += int(colour_contrast(rgb.permute(2, 0, 1)[None] / 127.5 - 1)[0] < FLAT_CONTRAST)
+        flat += int(colour_contrast(rgb.permute(2, 0, 1)[None] / 127.5 - 1)[0] < floor)
     return flat
 
 
@@ -192,6 +196,7 @@ class PatternJudge:
             "real_val_swatches": real_count,
             "generated_samples": samples,
             "flat_samples_of_1000": flat_samples(generator),
+            "faint_samples_of_1000": faint_samples(generator),
             "flat_renders_of_1000": flat_renders(generator, name),
         }
         difference = fp16_pixel_difference(generator, checkpoint) if checkpoint else None
