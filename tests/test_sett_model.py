@@ -10,7 +10,7 @@ from models.pattern_gan.generators import generator_build, generator_config
 from models.pattern_gan.model import Generator
 from models.pattern_gan.projected import TAPS, ProjectedDiscriminator, batch_spread
 from models.pattern_gan.sett import FAMILIES, SettGenerator, sett_config
-from models.pattern_gan.texture_loss import colour_loss, colourway_loss
+from models.pattern_gan.texture_loss import colour_loss, colourway_loss, faint_loss
 
 
 def _generator(category: str) -> SettGenerator:
@@ -195,6 +195,19 @@ def test_colourway_loss_tells_one_colourway_for_all_from_a_colourway_each():
     assert colourway_loss(real.flip(0), real, sampler).item() < 1e-6  # same colourways, other order
     collapsed.backward()
     assert halves.grad.abs().sum() > 0
+
+
+def test_faint_loss_counts_only_crops_fainter_than_a_fifth_of_real_and_lifts_them():
+    torch.manual_seed(0)
+    real = torch.rand(8, 3, 16, 16) * 2 - 1
+    assert faint_loss(real.flip(0), real).item() == 0  # as contrasted as real cloth
+    assert faint_loss(real * 0.25, real).item() == 0  # softer, but over the floor
+    faint = (real * 0.05).requires_grad_(True)  # a twentieth of the contrast: a quarter of the floor
+    loss = faint_loss(faint, real)
+    assert loss.item() == pytest.approx(0.75, abs=0.05)
+    loss.backward()
+    # Descending the loss spreads each crop's colours away from its mean: more contrast.
+    assert (faint.grad * (faint - faint.mean((2, 3), keepdim=True))).sum() < 0
 
 
 def test_random_transpose_turns_about_half_the_crops():

@@ -56,11 +56,12 @@ def test_train_parser_fine_tunes_the_served_parser_exports_and_resumes(random_pa
 
 def test_train_patterns_trains_a_structured_generator_against_the_projected_discriminator(
         random_generator_weights, tiny_swatches):
-    out = _run("train_patterns", category="tartan", iters=2, generator="sett")
+    out = _run("train_patterns", category="tartan", iters=2, generator="sett", faint_weight=10.0)
     assert "exported" in out
     card = card_read(pattern_weights_path("tartan"))
     assert card["config"]["kind"] == "sett" and card["config"]["family"] == "weave"
     assert card["training"]["discriminator"] == "projected" and card["training"]["colour_augment"] is False
+    assert card["training"]["faint_weight"] == 10.0
     assert card["training"]["iterations_done"] == 2 and card["data"]["training_swatches"] == 4
     from models.pattern_gan.sample import PatternSpec, pattern_render
 

@@ -6,6 +6,7 @@ on a CPU budget of ~1000 iterations, that is the difference between blobs and pa
 import torch
 import torch.nn.functional as F
 
+from models.pattern_gan.sample import FAINT_SHARE, colour_contrast
 from models.pretrained import imagenet_mobilenet_v2_state
 
 # MobileNetV2 stages whose outputs are compared: strides 2, 4, 8 (local colour and edges) and
@@ -101,3 +102,12 @@ def colourway_loss(fake: torch.Tensor, real: torch.Tensor, generator: torch.Gene
         return torch.cat([x.mean((2, 3)), x.std((2, 3))], 1)  # [B, 6]
 
     return sliced_wasserstein(colourways(fake), colourways(real), generator, projections)
+
+
+def faint_loss(fake: torch.Tensor, real: torch.Tensor, share: float = FAINT_SHARE) -> torch.Tensor:
+    """How far each generated crop's colour contrast falls under `share` of the real crops'
+    median, relative to that floor, averaged ([B, 3, H, W] each, in -1..1). The site redraws a
+    tile that faint (sample.contrast_floor) and real cloth is rarely so; a generator that draws
+    them wastes those seeds (the served houndstooth: 166 in 1000, in two near-equal colours)."""
+    floor = share * colour_contrast(real).median()
+    return F.relu(1 - colour_contrast(fake) / floor).mean()

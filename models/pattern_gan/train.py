@@ -21,7 +21,8 @@ from models.pattern_gan.model import INK_PARTS, PERIODIC_PARTS, RGB_PARTS, Discr
 from models.pattern_gan.projected import ProjectedDiscriminator
 from models.pattern_gan.swatches import swatches_dir, swatches_load
 from models.pattern_gan.taxonomy import category_names
-from models.pattern_gan.texture_loss import SHALLOW_TAPS, TAPS, TextureFeatures, colour_loss, colourway_loss, texture_loss
+from models.pattern_gan.texture_loss import (SHALLOW_TAPS, TAPS, TextureFeatures, colour_loss, colourway_loss, faint_loss,
+                                             texture_loss)
 from models.runtime import device_name, model_device
 from models.weights_io import card_read, card_update, weights_config, weights_load_into, weights_save
 
@@ -49,6 +50,7 @@ TRAIN_DEFAULTS = {
     "mode_seeking_space": "pixels",  # or "features": mode_seeking_loss tells images apart by ImageNet features
     "colour_weight": 10.0,  # texture_loss.colour_loss: the batch's pixel colours against the real batch's
     "colourway_weight": 0.0,  # texture_loss.colourway_loss: each crop's colourway against the real crops'
+    "faint_weight": 0.0,  # texture_loss.faint_loss: crops fainter than real cloth (the site redraws such tiles)
     "colour_augment": False,  # DiffAugment's colour jitter (off: the discriminator judges colourways too)
     "rotate90": False,  # show real and generated crops turned a quarter at random (axis-aligned setts)
     "batch_group": 0,  # projected discriminator: crops per minibatch-spread group (0 = none; projected.py)
@@ -245,6 +247,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
             loss_g = loss_g + train_config["colour_weight"] * colour_loss(fake, real, sampler)
         if train_config["colourway_weight"] > 0:
             loss_g = loss_g + train_config["colourway_weight"] * colourway_loss(fake, real, sampler)
+        if train_config["faint_weight"] > 0:
+            loss_g = loss_g + train_config["faint_weight"] * faint_loss(fake, real)
         fake_feats = features(fake) if features is not None else None  # once, for both terms below
         if train_config["mode_seeking"] > 0:
             seeking_feats = fake_feats if seeks_in_features else None
@@ -318,6 +322,9 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--colourway-weight", type=float, default=None,
                         help="weight of the colourway loss (each crop's mean colour and spread against the real "
                              "crops': the spread of colourways between patterns), instead of the recipe's")
+    parser.add_argument("--faint-weight", type=float, default=None,
+                        help="weight of the faint-crop loss (crops under a fifth of the real crops' median colour "
+                             "contrast, which the site redraws), instead of the recipe's")
     parser.add_argument("--colour-augment", choices=["on", "off"], default=None,
                         help="off: no colour jitter in the discriminator's augmentation, so it judges colourways "
                              "too (default: the recipe's)")
@@ -353,6 +360,7 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             # Options given on the command line win over the recipe's values.
             given = {"texture_weight": args.texture_weight, "mode_seeking": args.mode_seeking,
                      "colour_weight": args.colour_weight, "colourway_weight": args.colourway_weight,
+                     "faint_weight": args.faint_weight,
                      "mode_seeking_space": args.mode_seeking_space,
                      "batch_group": args.batch_group,
                      "colour_augment": None if args.colour_augment is None else args.colour_augment == "on"}
