@@ -7,8 +7,11 @@ import tarfile
 
 from models.paths import REPO_DIR
 from models.pattern_gan.gpu_run import archive_unpack, pack_build
+from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import PatternSpec, generator_from_file, pattern_render, seam_score
 from models.pattern_gan.sett import SettGenerator
+from models.pattern_gan.train import EARLIER, TRAIN_DEFAULTS, served_recipe
+from models.weights_io import card_read, weights_config
 from tests.gpu_rehearsal import blocking_python, rehearsal_environment
 
 # What the GPU machine lacks and the pack does not bring (it brings smp's wheel, for the
@@ -29,7 +32,7 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
     assert sorted(p.name for p in out.iterdir()) == ["candidates.tar.gz", "gpu_report.json",
                                                      "parser-serve-check.json", "serve-check.json", "train.log"]
     report = json.loads((out / "gpu_report.json").read_text())
-    assert set(report["categories"]) == set(summary["swatches"])
+    assert report["init"] == "served" and set(report["categories"]) == set(summary["swatches"])
     assert all(c["iterations"] >= 1 and c["iterations_per_s"] > 0 for c in report["categories"].values())
     check = json.loads((out / "serve-check.json").read_text())
     assert check and all(c["max_pixel_difference"] == 0 for c in check.values())  # CPU against CPU
@@ -44,7 +47,26 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
     for name in ("tartan", "floral"):
         generator = generator_from_file(tmp_path / "candidates" / "patterns" / f"{name}.safetensors")
         assert isinstance(generator, SettGenerator) == (name == "tartan")
-        tile = pattern_render(PatternSpec(category=name, seed=3, size=128), generator)
-        assert tile.shape == (128, 128, 3) and seam_score(tile) < 3
+        tile = pattern_render(PatternSpec(category=name, seed=3, size=256), generator)
+        assert tile.shape == (256, 256, 3) and seam_score(tile) < 3  # single tiles under 256 px read noisy seams
         card = json.loads((tmp_path / "candidates" / "patterns" / f"{name}.json").read_text())
         assert card["training"]["device"] == "cpu" and card["training"]["iterations_done"] >= 1
+        assert card["training"]["init"] == "served" and card["training"]["started_from"]
+
+
+def test_gpu_fine_tunes_keep_each_served_generators_architecture_and_losses():
+    for name in ("houndstooth", "leopard", "zigzag"):
+        served = pattern_weights_path(name)
+        # A card older than a key trained with the value that key had then (zigzag's has no mode seeking).
+        last = {**TRAIN_DEFAULTS, **EARLIER, **card_read(served)["training"]}
+        model_config, train_config = served_recipe(name, iters=5)
+        assert model_config == weights_config(served)  # zigzag: served spatial, not the sett it could be
+        assert train_config["init"] == "served" and train_config["iters"] == 5
+        for key in ("discriminator", "mode_seeking", "colour_weight", "colourway_weight", "texture_weight",
+                    "faint_weight", "colour_augment"):
+            assert train_config[key] == last[key], (name, key)
+    # Each kept what the defaults would have lost: houndstooth's faint loss (off by default),
+    # leopard's colourway term, zigzag's lack of mode seeking.
+    assert served_recipe("houndstooth")[1]["faint_weight"] > 0 == TRAIN_DEFAULTS["faint_weight"]
+    assert served_recipe("leopard")[1]["colourway_weight"] > 0 == TRAIN_DEFAULTS["colourway_weight"]
+    assert served_recipe("zigzag")[1]["mode_seeking"] == 0 < TRAIN_DEFAULTS["mode_seeking"]

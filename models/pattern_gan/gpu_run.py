@@ -7,7 +7,7 @@ the pure-Python packages the machine lacks) in one ignored folder that travels w
 working tree:
 
     python -m models.pattern_gan.gpu_run pack                  # here: .gpu-pack/ (about 35 MB)
-    bin/train-gpu --minutes 8                                  # there: every generator, one archive in $OUT
+    bin/train-gpu --minutes 8                                  # there: every served generator fine-tuned, one archive in $OUT
     python -m models.pattern_gan.gpu_run unpack OUT/candidates.tar.gz   # here: .checkpoints/candidates
     python manage.py evaluate_patterns --candidates .checkpoints/candidates
 
@@ -83,24 +83,34 @@ def pack_environment(pack: Path) -> None:
     sys.path.insert(0, str(pack / "site"))
 
 
-def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, discriminator: str = "projected",
-              log=print) -> dict:
+def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, init: str = "served",
+              discriminator: str = "projected", log=print) -> dict:
     """Train every category in the pack, one after another, each given an equal share of
-    `minutes`; archive the candidate weights and cards into out/candidates.tar.gz. Spatial
-    generators learn against `discriminator` (structured ones always the projected one)."""
+    `minutes`; archive the candidate weights and cards into out/candidates.tar.gz. init
+    "served": fine-tune each served generator with the losses its card records; "random": train
+    afresh, spatial generators against `discriminator` (structured ones always the projected one)."""
+    from models.pattern_gan.model import pattern_weights_dir
+
+    served_dir = pattern_weights_dir()  # the repository's, before the weights folder moves to the work folder
     pack_environment(pack)
     from models.pattern_gan.generators import generator_config
-    from models.pattern_gan.train import pattern_train, recipe
+    from models.pattern_gan.train import pattern_train, recipe, served_recipe
     from models.weights_io import card_read
 
     names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
     work = out / "work"
     os.environ["AIFASHION_WEIGHTS_DIR"] = str(work / "weights")
+    if init == "served":  # each fine-tune starts from, and exports over, its own copy
+        shutil.copytree(served_dir, work / "weights" / "patterns")
     budget = minutes * 60 / len(names)
-    report = {"device": str(device), "minutes": minutes, "categories": {}}
+    report = {"device": str(device), "minutes": minutes, "init": init, "categories": {}}
     for name in names:
-        model_config = generator_config(name, "auto")
-        train_config = recipe(model_config, discriminator, iters=1_000_000)  # the time budget ends the run
+        # The time budget ends each run.
+        if init == "served":
+            model_config, train_config = served_recipe(name, iters=1_000_000)
+        else:
+            model_config = generator_config(name, "auto")
+            train_config = recipe(model_config, discriminator, iters=1_000_000)
         started = time.time()
         exported = pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config,
                                  model_config=model_config, threads=torch.get_num_threads(), device=device,
@@ -173,8 +183,10 @@ def main(argv=None) -> None:
     train.add_argument("--out", type=Path, required=True)
     train.add_argument("--minutes", type=float, default=8.0)
     train.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    train.add_argument("--init", choices=["served", "random"], default="served",
+                       help="fine-tune the served generators with their cards' losses, or train afresh")
     train.add_argument("--discriminator", choices=["dcgan", "projected"], default="projected",
-                       help="for the spatial generators")
+                       help="for the spatial generators trained afresh")
     unpack = commands.add_parser("unpack", help="here: the archive into a candidates folder")
     unpack.add_argument("archive", type=Path)
     unpack.add_argument("--into", type=Path, default=checkpoints_dir() / "candidates")
@@ -189,7 +201,8 @@ def main(argv=None) -> None:
                 raise FileNotFoundError(f"no pack at {args.pack}: run `python -m models.pattern_gan.gpu_run pack` first")
             args.out.mkdir(parents=True, exist_ok=True)
             print(json.dumps(train_all(pack=args.pack, out=args.out, minutes=args.minutes,
-                                       device=torch.device(args.device), discriminator=args.discriminator)))
+                                       device=torch.device(args.device), init=args.init,
+                                       discriminator=args.discriminator)))
         elif args.command == "unpack":
             print(json.dumps({"candidates": archive_unpack(archive=args.archive, into=args.into)}))
         else:

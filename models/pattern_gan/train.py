@@ -55,6 +55,9 @@ TRAIN_DEFAULTS = {
     "rotate90": False,  # show real and generated crops turned a quarter at random (axis-aligned setts)
     "batch_group": 0,  # projected discriminator: crops per minibatch-spread group (0 = none; projected.py)
 }
+# Runs older than these keys trained without them (or with the values they had then).
+EARLIER = {"texture_taps": list(SHALLOW_TAPS), "texture_match": "pooled", "mode_seeking": 0.0, "colour_weight": 0.0,
+           "colour_augment": True}
 # Learning against the Projected-GAN discriminator: it judges colour (no colour jitter), a
 # pooled colour loss gives a direct colour signal, the mode-seeking term keeps latents apart.
 PROJECTED_TRAIN = {
@@ -126,6 +129,24 @@ def recipe(model_config: dict, discriminator: str = "dcgan", **overrides) -> dic
     return config
 
 
+# The losses a fine-tune keeps from the run that made the served generator: each served
+# generator won with its own weights (houndstooth's faint loss, leopard's colourway term ...).
+SERVED_LOSSES = ("texture_weight", "texture_match", "mode_seeking", "mode_seeking_space", "colour_weight",
+                 "colourway_weight", "faint_weight", "colour_augment", "batch_group")
+
+
+def served_recipe(category: str, **overrides) -> tuple[dict, dict]:
+    """-> (model_config, train_config) to fine-tune the served generator as its card says it was
+    last trained: its architecture, discriminator and loss weights."""
+    served = pattern_weights_path(category)
+    model_config = weights_config(served)
+    last = {**EARLIER, **card_read(served).get("training", {})}
+    train_config = recipe(model_config, last.get("discriminator") or TRAIN_DEFAULTS["discriminator"], init="served",
+                          **overrides)
+    train_config.update({key: last[key] for key in SERVED_LOSSES if last.get(key) is not None})
+    return model_config, train_config
+
+
 def mode_seeking_loss(fake: torch.Tensor, z_global: torch.Tensor,
                       fake_feats: list[torch.Tensor] | None = None) -> torch.Tensor:
     """MSGAN (Mao et al., 2019): the first half of the batch against the second, the ratio of
@@ -168,10 +189,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     if state:
         # The saved config wins, except the iteration count: a run may be lengthened.
         model_config = state["model_config"]
-        # Runs older than these keys trained without them (or with the values they had then).
-        earlier = {"texture_taps": list(SHALLOW_TAPS), "texture_match": "pooled", "mode_seeking": 0.0,
-                   "colour_weight": 0.0, "colour_augment": True}
-        train_config = {**TRAIN_DEFAULTS, **earlier, **state["train_config"], "iters": train_config["iters"]}
+        train_config = {**TRAIN_DEFAULTS, **EARLIER, **state["train_config"], "iters": train_config["iters"]}
         log(f"{category}: resuming at iteration {state['iteration']}")
     torch.manual_seed(train_config["seed"])
     # Modules move before the optimisers exist; random numbers stay on the CPU (resumable, and
