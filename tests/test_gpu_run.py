@@ -63,7 +63,7 @@ def test_gpu_fine_tunes_keep_each_served_generators_architecture_and_losses():
         assert model_config == weights_config(served)  # zigzag: served spatial, not the sett it could be
         assert train_config["init"] == "served" and train_config["iters"] == 5
         for key in ("discriminator", "mode_seeking", "colour_weight", "colourway_weight", "texture_weight",
-                    "faint_weight", "colour_augment"):
+                    "texture_taps", "faint_weight", "colour_augment"):
             assert train_config[key] == last[key], (name, key)
     # Each kept what the defaults would have lost: houndstooth's faint loss (off by default),
     # leopard's colourway term, zigzag's lack of mode seeking.

@@ -131,8 +131,8 @@ def recipe(model_config: dict, discriminator: str = "dcgan", **overrides) -> dic
 
 # The losses a fine-tune keeps from the run that made the served generator: each served
 # generator won with its own weights (houndstooth's faint loss, leopard's colourway term ...).
-SERVED_LOSSES = ("texture_weight", "texture_match", "mode_seeking", "mode_seeking_space", "colour_weight",
-                 "colourway_weight", "faint_weight", "colour_augment", "batch_group")
+SERVED_LOSSES = ("texture_weight", "texture_taps", "texture_match", "mode_seeking", "mode_seeking_space",
+                 "colour_weight", "colourway_weight", "faint_weight", "colour_augment", "batch_group")
 
 
 def served_recipe(category: str, **overrides) -> tuple[dict, dict]:
