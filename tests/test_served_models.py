@@ -15,20 +15,40 @@ from models.weights_io import card_read
 from tryon.services import photo_segment
 
 
+# A seamless tile's wrap-around step is just another step between neighbours, so it is the
+# largest of a tile's 128 about once in 128 (served argyle 3 and dotted 2 of 128 checks over
+# seeds 0..63, at most 1.17 times the interior's largest); a seam stands out far more (stop 24's
+# withdrawn checkered: 1.9 times).
+SEAM_MARGIN = 1.25
+
+
+def wrap_step_ratio(tile: np.ndarray) -> float:
+    """The wrap-around step over the largest interior step, the larger of the two axes."""
+    x = tile.astype(np.float32)
+    ratios = []
+    for axis in (0, 1):
+        steps = np.abs(np.diff(x, axis=axis)).mean(axis=(1 - axis, 2))
+        wrap = np.abs(x.take(0, axis=axis) - x.take(-1, axis=axis)).mean()
+        ratios.append(wrap / max(float(steps.max()), 1e-6))
+    return max(ratios)
+
+
+def test_wrap_step_ratio_tells_a_seam_from_a_seamless_tile():
+    ramp = np.broadcast_to(np.linspace(0, 255, 128)[None, :, None], (128, 128, 3))  # steps of 2, a wrap of 255
+    assert wrap_step_ratio(ramp) > 50
+    wave = 128 + 100 * np.sin(np.arange(128) * 2 * np.pi / 32)  # four whole periods: seamless
+    assert wrap_step_ratio(np.broadcast_to(wave[None, :, None], (128, 128, 3))) <= 1.0 + 1e-6
+
+
 @pytest.mark.parametrize("category", category_names())
 def test_each_category_has_small_weights_and_renders_seamless_tiles(category):
     path = pattern_weights_path(category)
     assert path.stat().st_size < 4 * 1024 * 1024
     assert {"data", "config", "training"} <= set(card_read(path))
-    tiles = [pattern_render(PatternSpec(category=category, seed=seed, size=128)) for seed in (0, 1)]
-    for tile in tiles:
-        # The wrap-around step is no bigger than the biggest step between interior neighbours:
-        # tiled, no seam line stands out. (The mean seam score is in the model card.)
-        x = tile.astype(np.float32)
-        for axis in (0, 1):
-            steps = np.abs(np.diff(x, axis=axis)).mean(axis=(1 - axis, 2))
-            wrap = np.abs(x.take(0, axis=axis) - x.take(-1, axis=axis)).mean()
-            assert wrap <= steps.max()
+    tiles = [pattern_render(PatternSpec(category=category, seed=seed, size=128)) for seed in range(16)]
+    for seed, tile in enumerate(tiles):
+        # Tiled, no seam line stands out. (The mean seam score is in the model card.)
+        assert wrap_step_ratio(tile) <= SEAM_MARGIN, seed
     assert not np.array_equal(tiles[0], tiles[1])
 
 
