@@ -31,7 +31,7 @@ def weights_load_into(*, module: torch.nn.Module, path: Path, new_prefixes: tupl
     tensors named by `old_prefixes` (parts the module replaced) are left unread."""
     reference = module.state_dict()
     state = {k: v.to(reference[k].dtype) if k in reference else v for k, v in load_file(str(path)).items()
-             if k in reference or not (old_prefixes and k.startswith(old_prefixes))}
+             if not (old_prefixes and k.startswith(old_prefixes))}
     missing = [k for k in reference if k not in state]
     if new_prefixes and all(k.startswith(new_prefixes) for k in missing):
         state = {**reference, **state}
