@@ -196,7 +196,7 @@ def test_an_ink_generator_prints_flat_inks_that_tile_and_all_learn():
     assert distance.max() < 1e-3
 
 
-def test_an_rgb_generators_weights_start_an_ink_generator_everywhere_but_its_last_layer(tmp_path):
+def test_weights_start_a_generator_with_other_output_layers_everywhere_but_there(tmp_path):
     from models.pattern_gan.model import INK_PARTS, RGB_PARTS
     from models.weights_io import weights_load_into, weights_save
 
@@ -209,6 +209,13 @@ def test_an_rgb_generators_weights_start_an_ink_generator_everywhere_but_its_las
     torch.testing.assert_close(inked.ups[-1].conv.weight, rgb.ups[-1].conv.weight)
     with pytest.raises(RuntimeError, match="Unexpected key"):  # a replaced part must be named as such
         weights_load_into(module=Generator({**DEFAULT_CONFIG, "inks": 4}), path=path, new_prefixes=INK_PARTS)
+    # Another number of inks: every layer but the ink ones is read, those start afresh.
+    inked_path = tmp_path / "inks4.safetensors"
+    weights_save(module=inked, path=inked_path, config={**DEFAULT_CONFIG, "inks": 4}, fp16=False)
+    more = Generator({**DEFAULT_CONFIG, "inks": 6})
+    weights_load_into(module=more, path=inked_path, new_prefixes=INK_PARTS, old_prefixes=INK_PARTS)
+    torch.testing.assert_close(more.ups[-1].conv.weight, rgb.ups[-1].conv.weight)
+    assert more.to_inks.weight.shape[0] == 7
 
 
 def test_mode_seeking_in_feature_space_sees_structure_that_a_colour_change_hides():

@@ -89,7 +89,7 @@ def test_train_patterns_turns_the_served_rgb_generator_into_an_ink_printer(rando
     # Fine-tuned on, an ink generator stays one without being told again.
     _run("train_patterns", category="floral", iters=1, init="served", run_dir=tiny_swatches.parent / "again")
     assert card_read(pattern_weights_path("floral"))["config"]["inks"] == 3
-    # Told another number, it keeps every layer but the ink ones.
+    # Told another number of inks, it fine-tunes on with new ink layers.
     _run("train_patterns", category="floral", iters=1, init="served", inks=5, run_dir=tiny_swatches.parent / "more")
     assert card_read(pattern_weights_path("floral"))["config"]["inks"] == 5
     assert "--inks is for spatial generators" in _run_error("train_patterns", category="tartan", iters=1,
