@@ -213,11 +213,12 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         start, elapsed = state["iteration"], state["elapsed_s"]
     elif train_config["init"] == "served":
         served = pattern_weights_path(category)
-        if weights_config(served).get("kind", "spatial") != model_config.get("kind", "spatial"):
+        served_config = weights_config(served)
+        if served_config.get("kind", "spatial") != model_config.get("kind", "spatial"):
             raise ValueError(f"{category}: the served generator is of another kind; train it from random weights")
         # Turned into an ink printer, or told another number of inks, it keeps every layer but
         # the ink ones (the last convolution and the latent's ink colours), which start afresh.
-        served_inks, inks = weights_config(served).get("inks", 0), model_config.get("inks", 0)
+        served_inks, inks = served_config.get("inks", 0), model_config.get("inks", 0)
         replaced = () if served_inks == inks else INK_PARTS if served_inks else RGB_PARTS
         weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + INK_PARTS + ("turn.", "extra."),
                           old_prefixes=replaced)
