@@ -18,6 +18,8 @@ def _generator(category: str) -> SettGenerator:
     generator = SettGenerator(sett_config(category))
     with torch.no_grad():
         generator.head.weight.mul_(4)  # contrast, as once trained
+        if hasattr(generator, "yarn"):
+            generator.yarn.out.weight.normal_(std=0.05)  # a yarn that draws (it starts at zero)
     return generator
 
 
@@ -317,3 +319,43 @@ def test_a_chevron_stays_within_its_height_range():
     """The judge read chevrons steeper than 45 degrees as stripes: zigzag's height is bounded."""
     generator = _generator("zigzag")
     assert _heights_at_the_ends(generator) == tuple(generator.config["height"]) == (0.15, 0.4)
+
+
+def test_a_yarn_starts_as_the_sett_without_it_then_textures_threads_and_keeps_the_tile_exact():
+    """The learned yarn (sett.Yarn): a sett trained without it loads and renders the same, and
+    once it draws, tiles are still exact repeats and every yarn weight is trained."""
+    config = {key: value for key, value in sett_config("tartan").items() if key != "yarn"}
+    torch.manual_seed(0)
+    plain = SettGenerator(config)
+    with torch.no_grad():
+        plain.head.weight.mul_(4)
+    yarn = SettGenerator({**config, "yarn": 8})
+    missing = yarn.load_state_dict(plain.state_dict(), strict=False).missing_keys
+    assert missing and all(key.startswith("yarn.") for key in missing)
+    _pin_repeat(plain, 64)
+    _pin_repeat(yarn, 64)
+    z_local, w = torch.randn(2, 1, 8, 8), plain.map(torch.randn(2, 32)).detach()
+    with torch.no_grad():
+        torch.testing.assert_close(yarn.synthesise(z_local, w), plain.synthesise(z_local, w))
+        assert not SettGenerator(sett_config("tartan")).yarn.out.weight.any()
+        torch.nn.init.normal_(yarn.yarn.out.weight, std=0.1)
+        tile = yarn.synthesise(torch.zeros(2, 1, 8, 8), w)
+    assert (tile - plain.synthesise(torch.zeros(2, 1, 8, 8), w)).abs().max() > 0.05  # the yarn shades
+    for dim in (2, 3):
+        torch.testing.assert_close(tile.roll(64, dims=dim), tile, atol=1e-4, rtol=0)
+    out = yarn.synthesise(z_local, w)
+    (out * torch.randn_like(out)).sum().backward()
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in yarn.yarn.parameters())
+
+
+def test_training_only_the_yarn_freezes_the_rest_of_the_generator():
+    from models.pattern_gan.train import trained_parameters
+
+    generator = SettGenerator(sett_config("tartan"))
+    assert "yarn" in generator.config  # tartan learns its yarn on a frozen sett
+    trained = trained_parameters(generator, ["yarn."])
+    assert {id(p) for p in trained} == {id(p) for p in generator.yarn.parameters()}
+    assert not any(p.requires_grad for name, p in generator.named_parameters() if not name.startswith("yarn."))
+    assert len(trained_parameters(generator, [])) == len(list(generator.parameters()))
+    with pytest.raises(ValueError, match="no generator parameter"):
+        trained_parameters(generator, ["weft."])

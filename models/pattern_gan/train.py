@@ -54,6 +54,9 @@ TRAIN_DEFAULTS = {
     "colour_augment": False,  # DiffAugment's colour jitter (off: the discriminator judges colourways too)
     "rotate90": False,  # show real and generated crops turned a quarter at random (axis-aligned setts)
     "batch_group": 0,  # projected discriminator: crops per minibatch-spread group (0 = none; projected.py)
+    # Parameter name prefixes the generator trains ([] = all); the rest stays as it starts, e.g.
+    # ["yarn."]: a served sett learns a yarn while its setts keep what the judge recognises.
+    "train_parts": [],
 }
 # Runs older than these keys trained without them (or with the values they had then).
 EARLIER = {"texture_taps": list(SHALLOW_TAPS), "texture_match": "pooled", "mode_seeking": 0.0, "colour_weight": 0.0,
@@ -147,6 +150,16 @@ def served_recipe(category: str, **overrides) -> tuple[dict, dict]:
     return model_config, train_config
 
 
+def trained_parameters(generator: torch.nn.Module, parts: list[str]) -> list[torch.nn.Parameter]:
+    """The parameters named by `parts` (prefixes; all where empty); the others are frozen."""
+    for name, parameter in generator.named_parameters():
+        parameter.requires_grad_(not parts or name.startswith(tuple(parts)))
+    trained = [p for p in generator.parameters() if p.requires_grad]
+    if not trained:
+        raise ValueError(f"no generator parameter is named by {parts}")
+    return trained
+
+
 def mode_seeking_loss(fake: torch.Tensor, z_global: torch.Tensor,
                       fake_feats: list[torch.Tensor] | None = None) -> torch.Tensor:
     """MSGAN (Mao et al., 2019): the first half of the batch against the second, the ratio of
@@ -198,7 +211,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     discriminator = (ProjectedDiscriminator(batch_group=train_config["batch_group"])
                      if train_config["discriminator"] == "projected" else Discriminator()).to(device)
     ema = copy.deepcopy(generator).requires_grad_(False)
-    opt_g = torch.optim.Adam(generator.parameters(), train_config["lr"], betas=tuple(train_config["betas"]))
+    opt_g = torch.optim.Adam(trained_parameters(generator, train_config["train_parts"]), train_config["lr"],
+                             betas=tuple(train_config["betas"]))
     opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], train_config["lr"],
                              betas=tuple(train_config["betas"]))
     start, elapsed = 0, 0.0
@@ -220,7 +234,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         # the ink ones (the last convolution and the latent's ink colours), which start afresh.
         served_inks, inks = served_config.get("inks", 0), model_config.get("inks", 0)
         replaced = () if served_inks == inks else INK_PARTS if served_inks else RGB_PARTS
-        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + INK_PARTS + ("turn.", "extra."),
+        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + INK_PARTS + ("turn.", "extra.", "yarn."),
                           old_prefixes=replaced)
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
@@ -354,6 +368,8 @@ def cli_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-group", type=int, default=None,
                         help="the projected discriminator also sees the spread of its features over groups of this "
                              "many crops (minibatch standard deviation: a collapsed generator is told apart)")
+    parser.add_argument("--train-parts", nargs="+", default=None, metavar="PREFIX",
+                        help="train only generator parameters whose names start so (e.g. yarn.); default: all")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--device", default=str(model_device()), help="cpu, cuda, cuda:1 ... (default: the GPU if any)")
 
@@ -383,7 +399,7 @@ def cli_run(args: argparse.Namespace, log=print) -> list[str]:
             # Options given on the command line win over the recipe's values.
             given = {"texture_weight": args.texture_weight, "mode_seeking": args.mode_seeking,
                      "colour_weight": args.colour_weight, "colourway_weight": args.colourway_weight,
-                     "faint_weight": args.faint_weight,
+                     "faint_weight": args.faint_weight, "train_parts": args.train_parts,
                      "mode_seeking_space": args.mode_seeking_space,
                      "batch_group": args.batch_group,
                      "colour_augment": None if args.colour_augment is None else args.colour_augment == "on"}
