@@ -2,6 +2,8 @@
 they write (a few steps each, on tiny data)."""
 import io
 
+import torch
+
 from django.core.management import call_command
 
 from models.garment_parser.model import parser_weights_path
@@ -67,6 +69,18 @@ def test_train_patterns_trains_a_structured_generator_against_the_projected_disc
 
     assert pattern_render(PatternSpec(category="tartan", seed=1, size=64)).shape == (64, 64, 3)
     assert "no structured family" in _run_error("train_patterns", category="floral", iters=1, generator="sett")
+
+    # Fine-tuned with --train-parts yarn., only the yarn changes.
+    from safetensors.torch import load_file
+
+    before = load_file(str(pattern_weights_path("tartan")))
+    _run("train_patterns", category="tartan", iters=2, init="served", train_parts=["yarn."],
+         run_dir=tiny_swatches.parent / "yarn")
+    after = load_file(str(pattern_weights_path("tartan")))
+    assert card_read(pattern_weights_path("tartan"))["training"]["train_parts"] == ["yarn."]
+    changed = {key for key in before if key.startswith(("yarn.", "w_")) or not torch.equal(before[key], after[key])}
+    assert changed == {key for key in before if key.startswith(("yarn.", "w_"))}
+    assert not torch.equal(before["yarn.out.weight"], after["yarn.out.weight"])
 
 
 def _run_error(command: str, **options) -> str:
