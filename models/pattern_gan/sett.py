@@ -51,7 +51,8 @@ FAMILIES = {
     "striped": {"family": "weave", "weaves": ["warp"], "repeat_px": [12, 96], "turns": True, "yarn": 8},
     "checkered": {"family": "weave", "weaves": ["blend", "plain", "twill"], "repeat_px": [12, 96]},
     # One sett serves warp and weft: a tartan and a houndstooth are square.
-    "tartan": {"family": "weave", "weaves": ["twill", "plain", "blend"], "repeat_px": [32, 128], "symmetric": True, "yarn": 8},
+    "tartan": {"family": "weave", "weaves": ["twill", "plain", "blend"], "repeat_px": [32, 128], "symmetric": True,
+               "yarn": 8},
     # Herringbone ribs, too, run across in some photos and down in others.
     "herringbone": {"family": "weave", "weaves": ["herringbone4", "herringbone8"], "repeat_px": [8, 48], "turns": True},
     "houndstooth": {"family": "weave", "weaves": ["twill"], "repeat_px": [8, 48], "threads": 8, "symmetric": True},

@@ -234,8 +234,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         # the ink ones (the last convolution and the latent's ink colours), which start afresh.
         served_inks, inks = served_config.get("inks", 0), model_config.get("inks", 0)
         replaced = () if served_inks == inks else INK_PARTS if served_inks else RGB_PARTS
-        weights_load_into(module=generator, path=served, new_prefixes=PERIODIC_PARTS + INK_PARTS + ("turn.", "extra.", "yarn."),
-                          old_prefixes=replaced)
+        weights_load_into(module=generator, path=served,
+                          new_prefixes=PERIODIC_PARTS + INK_PARTS + ("turn.", "extra.", "yarn."), old_prefixes=replaced)
         ema.load_state_dict(generator.state_dict())
         train_config = dict(train_config, started_from=card_read(served).get("training", {}))
         log(f"{category}: starting from the served generator {served}")
