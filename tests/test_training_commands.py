@@ -78,8 +78,8 @@ def test_train_patterns_trains_a_structured_generator_against_the_projected_disc
          run_dir=tiny_swatches.parent / "yarn")
     after = load_file(str(pattern_weights_path("tartan")))
     assert card_read(pattern_weights_path("tartan"))["training"]["train_parts"] == ["yarn."]
-    changed = {key for key in before if key.startswith(("yarn.", "w_")) or not torch.equal(before[key], after[key])}
-    assert changed == {key for key in before if key.startswith(("yarn.", "w_"))}
+    # The variation buffers (w_*) are refitted at export; every other tensor is frozen.
+    assert all(torch.equal(before[key], after[key]) for key in before if not key.startswith(("yarn.", "w_")))
     assert not torch.equal(before["yarn.out.weight"], after["yarn.out.weight"])
 
 
