@@ -11,6 +11,7 @@ from models.pattern_gan.model import Generator
 from models.pattern_gan.projected import TAPS, ProjectedDiscriminator, batch_spread
 from models.pattern_gan.sett import FAMILIES, SettGenerator, sett_config
 from models.pattern_gan.texture_loss import colour_loss, colourway_loss, faint_loss
+from models.pattern_gan.train import trained_parameters
 
 
 def _generator(category: str) -> SettGenerator:
@@ -349,8 +350,6 @@ def test_a_yarn_starts_as_the_sett_without_it_then_textures_threads_and_keeps_th
 
 
 def test_training_only_the_yarn_freezes_the_rest_of_the_generator():
-    from models.pattern_gan.train import trained_parameters
-
     generator = SettGenerator(sett_config("tartan"))
     assert "yarn" in generator.config  # tartan learns its yarn on a frozen sett
     trained = trained_parameters(generator, ["yarn."])
