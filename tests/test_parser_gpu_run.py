@@ -89,14 +89,10 @@ def test_the_epoch_budget_is_planned_from_an_epoch_after_the_first(tmp_path, mon
 
     def fake_train(*, run_dir, train_config, max_seconds=None, **_):
         done = torch.load(run_dir / "last.pt")["epoch"] if (run_dir / "last.pt").exists() else 0
-        clock["now"] += one_off if done == 0 else 0.0
-        epoch = done
-        while epoch < train_config["epochs"]:
-            clock["now"] += per_epoch
-            epoch += 1
+        clock["now"] += (one_off if done == 0 else 0.0) + per_epoch * (train_config["epochs"] - done)
         run_dir.mkdir(parents=True, exist_ok=True)
-        torch.save({"epoch": epoch}, run_dir / "last.pt")
-        return {"mean_iou": 0.5, "garment_iou": 0.8, "epoch": epoch}
+        torch.save({"epoch": train_config["epochs"]}, run_dir / "last.pt")
+        return {"mean_iou": 0.5, "garment_iou": 0.8, "epoch": train_config["epochs"]}
 
     monkeypatch.setattr("models.garment_parser.train.parser_train", fake_train)
     monkeypatch.setattr("models.garment_parser.gpu_run.time.time", lambda: clock["now"])

@@ -124,10 +124,10 @@ def _budgeted(*, run_dir: Path, train_config: dict, model_config: dict, seconds:
     second = time.time()
     parser_train(train_config=dict(train_config, epochs=2), **common)
     epoch_s = time.time() - second
-    epochs = 2 + max(0, int((seconds - (time.time() - started)) / epoch_s))
+    left = seconds - (time.time() - started)
+    epochs = 2 + max(0, int(left / epoch_s))
     log(f"{run_dir.name}: one epoch {epoch_s:.1f} s, {epochs} epochs in {seconds:.0f} s")
-    best = parser_train(train_config=dict(train_config, epochs=epochs), max_seconds=seconds - (time.time() - started),
-                        **common)
+    best = parser_train(train_config=dict(train_config, epochs=epochs), max_seconds=left, **common)
     done = torch.load(run_dir / "last.pt", map_location="cpu", weights_only=False)["epoch"]
     return {"epochs_planned": epochs, "epochs_done": done, "epoch_s": round(epoch_s, 1),
             "seconds": round(time.time() - started, 1), "best": {k: best[k] for k in ("mean_iou", "garment_iou", "epoch")}}
