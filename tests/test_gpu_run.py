@@ -12,7 +12,7 @@ from models.pattern_gan.sample import PatternSpec, generator_from_file, pattern_
 from models.pattern_gan.sett import SettGenerator
 from models.pattern_gan.train import EARLIER, TRAIN_DEFAULTS, served_recipe
 from models.weights_io import card_read, weights_config
-from tests.gpu_rehearsal import blocking_python, rehearsal_environment
+from tests.gpu_rehearsal import blocking_environment, rehearsal_environment
 
 # What the GPU machine lacks and the pack does not bring (it brings smp's wheel, for the
 # parser's serve-check): importing any of these there would fail, so here too.
@@ -24,15 +24,16 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
     summary = pack_build(out_dir=pack, swatches_root=tiny_swatches, wheels=False)
     assert len(summary["swatches"]) == 13 and summary["bytes"] < 50 * 2**20
     out.mkdir()
-    env = rehearsal_environment(OUT=str(out), PACK=str(pack), PYTHON=str(blocking_python(tmp_path, ABSENT)),
+    env = rehearsal_environment(OUT=str(out), PACK=str(pack), **blocking_environment(tmp_path, ABSENT),
                                 CHECK_DEVICE="cpu", AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
-    run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--minutes", "1", "--device", "cpu"],
+    # Two categories at a time, each in a spawned worker: the blocked modules stay blocked there too.
+    run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--minutes", "1", "--device", "cpu", "--jobs", "2"],
                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert sorted(p.name for p in out.iterdir()) == ["candidates.tar.gz", "gpu_report.json",
                                                      "parser-serve-check.json", "serve-check.json", "train.log"]
     report = json.loads((out / "gpu_report.json").read_text())
-    assert report["init"] == "served" and set(report["categories"]) == set(summary["swatches"])
+    assert report["init"] == "served" and report["jobs"] == 2 and set(report["categories"]) == set(summary["swatches"])
     assert all(c["iterations"] >= 1 and c["iterations_per_s"] > 0 for c in report["categories"].values())
     check = json.loads((out / "serve-check.json").read_text())
     assert check and all(c["max_pixel_difference"] == 0 for c in check.values())  # CPU against CPU
@@ -55,7 +56,7 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
 
 
 def test_gpu_fine_tunes_keep_each_served_generators_architecture_and_losses():
-    for name in ("houndstooth", "leopard", "zigzag"):
+    for name in ("houndstooth", "leopard", "zigzag", "tartan"):
         served = pattern_weights_path(name)
         # A card older than a key trained with the value that key had then (zigzag's has no mode seeking).
         last = {**TRAIN_DEFAULTS, **EARLIER, **card_read(served)["training"]}
@@ -63,10 +64,12 @@ def test_gpu_fine_tunes_keep_each_served_generators_architecture_and_losses():
         assert model_config == weights_config(served)  # zigzag: served spatial, not the sett it could be
         assert train_config["init"] == "served" and train_config["iters"] == 5
         for key in ("discriminator", "mode_seeking", "colour_weight", "colourway_weight", "texture_weight",
-                    "texture_taps", "faint_weight", "colour_augment"):
+                    "texture_taps", "faint_weight", "colour_augment", "train_parts"):
             assert train_config[key] == last[key], (name, key)
     # Each kept what the defaults would have lost: houndstooth's faint loss (off by default),
     # leopard's colourway term, zigzag's lack of mode seeking.
     assert served_recipe("houndstooth")[1]["faint_weight"] > 0 == TRAIN_DEFAULTS["faint_weight"]
     assert served_recipe("leopard")[1]["colourway_weight"] > 0 == TRAIN_DEFAULTS["colourway_weight"]
     assert served_recipe("zigzag")[1]["mode_seeking"] == 0 < TRAIN_DEFAULTS["mode_seeking"]
+    # Tartan won by training its yarn alone: its fine-tunes leave its setts as they are.
+    assert served_recipe("tartan")[1]["train_parts"] == ["yarn."] != TRAIN_DEFAULTS["train_parts"]

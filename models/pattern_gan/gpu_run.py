@@ -7,7 +7,7 @@ the pure-Python packages the machine lacks) in one ignored folder that travels w
 working tree:
 
     python -m models.pattern_gan.gpu_run pack                  # here: .gpu-pack/ (about 35 MB)
-    bin/train-gpu --minutes 8                                  # there: every served generator fine-tuned, one archive in $OUT
+    bin/train-gpu --minutes 8 --jobs 13                        # there: every served generator fine-tuned, one archive in $OUT
     python -m models.pattern_gan.gpu_run unpack OUT/candidates.tar.gz   # here: .checkpoints/candidates
     python manage.py evaluate_patterns --candidates .checkpoints/candidates
 
@@ -19,11 +19,14 @@ import argparse
 import importlib.util
 import io
 import json
+import math
+import multiprocessing
 import os
 import shutil
 import sys
 import tarfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -83,44 +86,60 @@ def pack_environment(pack: Path) -> None:
     sys.path.insert(0, str(pack / "site"))
 
 
-def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, init: str = "served",
-              discriminator: str = "projected", log=print) -> dict:
-    """Train every category in the pack, one after another, each given an equal share of
-    `minutes`; archive the candidate weights and cards into out/candidates.tar.gz. init
-    "served": fine-tune each served generator with the losses its card records; "random": train
-    afresh, spatial generators against `discriminator` (structured ones always the projected one)."""
-    from models.pattern_gan.model import pattern_weights_dir
-
-    served_dir = pattern_weights_dir()  # the repository's, before the weights folder moves to the work folder
-    pack_environment(pack)
+def category_train(name: str, *, work: Path, init: str, discriminator: str, device: torch.device,
+                   budget: float, threads: int, log=print) -> dict:
+    """Train one category within `budget` seconds into work/weights; -> its report entry."""
     from models.pattern_gan.generators import generator_config
     from models.pattern_gan.train import pattern_train, recipe, served_recipe
     from models.weights_io import card_read
 
+    # The time budget ends each run.
+    if init == "served":
+        model_config, train_config = served_recipe(name, iters=1_000_000)
+    else:
+        model_config = generator_config(name, "auto")
+        train_config = recipe(model_config, discriminator, iters=1_000_000)
+    started = time.time()
+    exported = pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config,
+                             model_config=model_config, threads=threads, device=device,
+                             max_seconds=budget, log=log)
+    seconds = time.time() - started
+    iterations = card_read(exported)["training"]["iterations_done"]
+    log(f"{name}: {iterations} iterations in {seconds:.0f} s ({iterations / seconds:.2f}/s)")
+    return {"iterations": iterations, "seconds": round(seconds, 1), "iterations_per_s": round(iterations / seconds, 2),
+            "kind": model_config.get("kind", "spatial")}
+
+
+def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, init: str = "served",
+              discriminator: str = "projected", jobs: int = 1, log=print) -> dict:
+    """Train every category in the pack, `jobs` at a time, within `minutes` in all; archive the
+    candidate weights and cards into out/candidates.tar.gz. init "served": fine-tune each served
+    generator with the losses its card records; "random": train afresh, spatial generators
+    against `discriminator` (structured ones always the projected one)."""
+    from models.pattern_gan.model import pattern_weights_dir
+
+    served_dir = pattern_weights_dir()  # the repository's, before the weights folder moves to the work folder
+    pack_environment(pack)
     names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
     work = out / "work"
     os.environ["AIFASHION_WEIGHTS_DIR"] = str(work / "weights")
     if init == "served":  # each fine-tune starts from, and exports over, its own copy
         shutil.copytree(served_dir, work / "weights" / "patterns")
-    budget = minutes * 60 / len(names)
-    report = {"device": str(device), "minutes": minutes, "init": init, "categories": {}}
-    for name in names:
-        # The time budget ends each run.
-        if init == "served":
-            model_config, train_config = served_recipe(name, iters=1_000_000)
-        else:
-            model_config = generator_config(name, "auto")
-            train_config = recipe(model_config, discriminator, iters=1_000_000)
-        started = time.time()
-        exported = pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config,
-                                 model_config=model_config, threads=torch.get_num_threads(), device=device,
-                                 max_seconds=budget, log=log)
-        seconds = time.time() - started
-        iterations = card_read(exported)["training"]["iterations_done"]
-        report["categories"][name] = {"iterations": iterations, "seconds": round(seconds, 1),
-                                      "iterations_per_s": round(iterations / seconds, 2),
-                                      "kind": model_config.get("kind", "spatial")}
-        log(f"{name}: {iterations} iterations in {seconds:.0f} s ({iterations / seconds:.2f}/s)")
+    jobs = max(1, min(jobs, len(names)))
+    # One small generator's step leaves a GPU mostly idle, waiting on its process's Python: several
+    # processes share it (H200, one at a time: 15-20 iterations a second each).
+    budget = minutes * 60 / math.ceil(len(names) / jobs)
+    kwargs = {"work": work, "init": init, "discriminator": discriminator, "device": device, "budget": budget}
+    report = {"device": str(device), "minutes": minutes, "init": init, "jobs": jobs, "categories": {}}
+    if jobs == 1:
+        for name in names:
+            report["categories"][name] = category_train(name, threads=torch.get_num_threads(), log=log, **kwargs)
+    else:
+        # Spawned workers inherit this process's environment and sys.path (the pack's settings).
+        threads = max(1, (os.cpu_count() or 1) // jobs)
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {name: pool.submit(category_train, name, threads=threads, **kwargs) for name in names}
+            report["categories"] = {name: future.result() for name, future in futures.items()}
     archive = out / "candidates.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(work / "weights" / "patterns", arcname="patterns")
@@ -187,6 +206,7 @@ def main(argv=None) -> None:
                        help="fine-tune the served generators with their cards' losses, or train afresh")
     train.add_argument("--discriminator", choices=["dcgan", "projected"], default="projected",
                        help="for the spatial generators trained afresh")
+    train.add_argument("--jobs", type=int, default=1, help="categories trained at once, each in its own process")
     unpack = commands.add_parser("unpack", help="here: the archive into a candidates folder")
     unpack.add_argument("archive", type=Path)
     unpack.add_argument("--into", type=Path, default=checkpoints_dir() / "candidates")
@@ -202,7 +222,7 @@ def main(argv=None) -> None:
             args.out.mkdir(parents=True, exist_ok=True)
             print(json.dumps(train_all(pack=args.pack, out=args.out, minutes=args.minutes,
                                        device=torch.device(args.device), init=args.init,
-                                       discriminator=args.discriminator)))
+                                       discriminator=args.discriminator, jobs=args.jobs)))
         elif args.command == "unpack":
             print(json.dumps({"candidates": archive_unpack(archive=args.archive, into=args.into)}))
         else:

@@ -132,10 +132,13 @@ def recipe(model_config: dict, discriminator: str = "dcgan", **overrides) -> dic
     return config
 
 
-# The losses a fine-tune keeps from the run that made the served generator: each served
-# generator won with its own weights (houndstooth's faint loss, leopard's colourway term ...).
+# What a fine-tune keeps from the run that made the served generator: each served generator
+# won with its own loss weights (houndstooth's faint loss, leopard's colourway term ...), and a
+# generator won by training only some parts (striped's and tartan's yarn) goes on training only
+# those (their whole sett networks, trained on, lost what the judge recognises).
 SERVED_LOSSES = ("texture_weight", "texture_taps", "texture_match", "mode_seeking", "mode_seeking_space",
-                 "colour_weight", "colourway_weight", "faint_weight", "colour_augment", "batch_group")
+                 "colour_weight", "colourway_weight", "faint_weight", "colour_augment", "batch_group",
+                 "train_parts")
 
 
 def served_recipe(category: str, **overrides) -> tuple[dict, dict]:
