@@ -5,8 +5,11 @@ import json
 import subprocess
 import tarfile
 
+import pytest
+import torch
+
 from models.paths import REPO_DIR
-from models.pattern_gan.gpu_run import archive_unpack, pack_build
+from models.pattern_gan.gpu_run import archive_unpack, pack_build, train_all
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import PatternSpec, generator_from_file, pattern_render, seam_score
 from models.pattern_gan.sett import SettGenerator
@@ -73,3 +76,12 @@ def test_gpu_fine_tunes_keep_each_served_generators_architecture_and_losses():
     assert served_recipe("zigzag")[1]["mode_seeking"] == 0 < TRAIN_DEFAULTS["mode_seeking"]
     # Tartan won by training its yarn alone: its fine-tunes leave its setts as they are.
     assert served_recipe("tartan")[1]["train_parts"] == ["yarn."] != TRAIN_DEFAULTS["train_parts"]
+
+
+def test_a_category_missing_from_the_pack_is_refused_before_anything_is_trained(tmp_path):
+    for name in ("striped", "tartan"):
+        (tmp_path / "pack" / "swatches" / name).mkdir(parents=True)
+    with pytest.raises(ValueError, match="not in the pack: zigzag"):
+        train_all(pack=tmp_path / "pack", out=tmp_path / "out", minutes=1, device=torch.device("cpu"),
+                  categories=["striped", "zigzag"])
+    assert not (tmp_path / "out").exists()

@@ -111,16 +111,21 @@ def category_train(name: str, *, work: Path, init: str, discriminator: str, devi
 
 
 def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, init: str = "served",
-              discriminator: str = "projected", jobs: int = 1, log=print) -> dict:
-    """Train every category in the pack, `jobs` at a time, within `minutes` in all; archive the
-    candidate weights and cards into out/candidates.tar.gz. init "served": fine-tune each served
-    generator with the losses its card records; "random": train afresh, spatial generators
-    against `discriminator` (structured ones always the projected one)."""
+              discriminator: str = "projected", jobs: int = 1, categories: list[str] | None = None,
+              log=print) -> dict:
+    """Train every category in the pack (or those of `categories`), `jobs` at a time, within
+    `minutes` in all; archive the candidate weights and cards into out/candidates.tar.gz. init
+    "served": fine-tune each served generator with the losses its card records; "random": train
+    afresh, spatial generators against `discriminator` (structured ones always the projected one)."""
     from models.pattern_gan.model import pattern_weights_dir
 
+    names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
+    missing = set(categories or ()) - set(names)
+    if missing:
+        raise ValueError(f"not in the pack: {', '.join(sorted(missing))}")
+    names = [name for name in names if not categories or name in categories]
     served_dir = pattern_weights_dir()  # the repository's, before the weights folder moves to the work folder
     pack_environment(pack)
-    names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
     work = out / "work"
     os.environ["AIFASHION_WEIGHTS_DIR"] = str(work / "weights")
     if init == "served":  # each fine-tune starts from, and exports over, its own copy
@@ -207,6 +212,7 @@ def main(argv=None) -> None:
     train.add_argument("--discriminator", choices=["dcgan", "projected"], default="projected",
                        help="for the spatial generators trained afresh")
     train.add_argument("--jobs", type=int, default=1, help="categories trained at once, each in its own process")
+    train.add_argument("--categories", nargs="+", help="train only these (default: every category in the pack)")
     unpack = commands.add_parser("unpack", help="here: the archive into a candidates folder")
     unpack.add_argument("archive", type=Path)
     unpack.add_argument("--into", type=Path, default=checkpoints_dir() / "candidates")
@@ -222,7 +228,8 @@ def main(argv=None) -> None:
             args.out.mkdir(parents=True, exist_ok=True)
             print(json.dumps(train_all(pack=args.pack, out=args.out, minutes=args.minutes,
                                        device=torch.device(args.device), init=args.init,
-                                       discriminator=args.discriminator, jobs=args.jobs)))
+                                       discriminator=args.discriminator, jobs=args.jobs,
+                                       categories=args.categories)))
         elif args.command == "unpack":
             print(json.dumps({"candidates": archive_unpack(archive=args.archive, into=args.into)}))
         else:
