@@ -55,6 +55,7 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
         assert tile.shape == (256, 256, 3) and seam_score(tile) < 3  # single tiles under 256 px read noisy seams
         card = json.loads((tmp_path / "candidates" / "patterns" / f"{name}.json").read_text())
         assert card["training"]["device"] == "cpu" and card["training"]["iterations_done"] >= 1
+        assert card["training"]["time_budget_s"] == round(60 / 7)  # 13 categories, 2 at a time: 7 rounds
         assert card["training"]["init"] == "served" and card["training"]["started_from"]
 
 

@@ -315,6 +315,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
             break
 
     generator_fit_variations(ema)
+    if max_seconds is not None:  # a time-budgeted run: its iters is a ceiling, the budget ended it
+        train_config = dict(train_config, time_budget_s=round(max_seconds))
     target = pattern_weights_path(category)
     weights_save(module=ema, path=target, config=model_config)
     card_update(
