@@ -1,5 +1,6 @@
-"""Settings for rehearsing the one-shot GPU scripts here: it refuses to import what the GPU
-machine lacks, so a rehearsal that passes here does not lean on this machine's packages."""
+"""Settings for rehearsing the one-shot GPU scripts here: under them Python refuses to import
+what the GPU machine lacks, so a rehearsal that passes here does not lean on this machine's
+packages."""
 import os
 import sys
 from pathlib import Path
