@@ -3,13 +3,14 @@ the pack alone (no Django, no parser packages, no data folder), writes one archi
 generators load and render, and checks the served generators on the device."""
 import json
 import subprocess
+import sys
 import tarfile
 
 import pytest
 import torch
 
 from models.paths import REPO_DIR
-from models.pattern_gan.gpu_run import archive_unpack, pack_build, train_all
+from models.pattern_gan.gpu_run import archive_unpack, pack_build, setting, train_all
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.sample import PatternSpec, generator_from_file, pattern_render, seam_score
 from models.pattern_gan.sett import SettGenerator
@@ -29,14 +30,17 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
     out.mkdir()
     env = rehearsal_environment(OUT=str(out), PACK=str(pack), **blocking_environment(tmp_path, ABSENT),
                                 CHECK_DEVICE="cpu", AIFASHION_DATA_DIR=str(tmp_path / "no-data"))
-    # Two categories at a time, each in a spawned worker: the blocked modules stay blocked there too.
-    run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--minutes", "1", "--device", "cpu", "--jobs", "2"],
+    # Two categories at a time, each in a spawned worker: the blocked modules stay blocked there
+    # too. Each budget in two parts, the first part's weights kept as a snapshot.
+    run = subprocess.run([str(REPO_DIR / "bin" / "train-gpu"), "--minutes", "1", "--device", "cpu", "--jobs", "2",
+                          "--snapshots", "2"],
                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert sorted(p.name for p in out.iterdir()) == ["candidates.tar.gz", "gpu_report.json",
                                                      "parser-serve-check.json", "serve-check.json", "train.log"]
     report = json.loads((out / "gpu_report.json").read_text())
     assert report["init"] == "served" and report["jobs"] == 2 and set(report["categories"]) == set(summary["swatches"])
+    assert report["failed"] == {} and report["snapshots"] == 2
     assert all(c["iterations"] >= 1 and c["iterations_per_s"] > 0 for c in report["categories"].values())
     check = json.loads((out / "serve-check.json").read_text())
     assert check and all(c["max_pixel_difference"] == 0 for c in check.values())  # CPU against CPU
@@ -57,6 +61,13 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
         assert card["training"]["device"] == "cpu" and card["training"]["iterations_done"] >= 1
         assert card["training"]["time_budget_s"] == round(60 / 7)  # 13 categories, 2 at a time: 7 rounds
         assert card["training"]["init"] == "served" and card["training"]["started_from"]
+        # The snapshot halfway: its own card, half the budget, no more iterations than the end.
+        snapshot = tmp_path / "candidates" / "snapshots" / "1" / "patterns" / f"{name}.safetensors"
+        pattern_render(PatternSpec(category=name, seed=3, size=128), generator_from_file(snapshot))
+        early = card_read(snapshot)["training"]
+        assert early["time_budget_s"] == round(60 / 7 / 2)
+        assert 1 <= early["iterations_done"] <= card["training"]["iterations_done"]
+        assert report["categories"][name]["snapshot_iterations"] == [early["iterations_done"]]
 
 
 def test_gpu_fine_tunes_keep_each_served_generators_architecture_and_losses():
@@ -86,3 +97,25 @@ def test_a_category_missing_from_the_pack_is_refused_before_anything_is_trained(
         train_all(pack=tmp_path / "pack", out=tmp_path / "out", minutes=1, device=torch.device("cpu"),
                   categories=["striped", "zigzag"])
     assert not (tmp_path / "out").exists()
+
+
+def test_a_category_that_fails_leaves_the_others_archived(tiny_swatches, tmp_path, monkeypatch):
+    pack = tmp_path / "pack"
+    pack_build(out_dir=pack, swatches_root=tiny_swatches, wheels=False)
+    for path in (pack / "swatches" / "striped" / "train").iterdir():  # striped cannot load its swatches
+        path.unlink()
+    # train_all points this process at the pack; the test puts it back afterwards.
+    for key in ("AIFASHION_CHECKPOINT_DIR", "AIFASHION_MOBILENET_V2", "AIFASHION_WEIGHTS_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    with pytest.raises(ValueError, match="not a training setting: mode_seek"):
+        train_all(pack=pack, out=tmp_path / "out", minutes=0.1, device=torch.device("cpu"), settings={"mode_seek": 1})
+    # A setting given on the command line wins over the card's (dotted's mode seeking is 1.0).
+    report = train_all(pack=pack, out=tmp_path / "out", minutes=0.1, device=torch.device("cpu"),
+                       categories=["dotted", "striped"], settings=dict([setting("mode_seeking=0.7")]))
+    assert list(report["failed"]) == ["striped"] and "no train swatches" in report["failed"]["striped"]
+    assert list(report["categories"]) == ["dotted"]
+    names = archive_unpack(archive=tmp_path / "out" / "candidates.tar.gz", into=tmp_path / "candidates")
+    assert names == ["dotted"]  # not the served copies of the rest
+    training = card_read(tmp_path / "candidates" / "patterns" / "dotted.safetensors")["training"]
+    assert training["iterations_done"] >= 1 and training["mode_seeking"] == 0.7 and report["settings"] == {"mode_seeking": 0.7}

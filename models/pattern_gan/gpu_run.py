@@ -10,6 +10,7 @@ working tree:
     bin/train-gpu --minutes 8 --jobs 13                        # there: every served generator fine-tuned, one archive in $OUT
     python -m models.pattern_gan.gpu_run unpack OUT/candidates.tar.gz   # here: .checkpoints/candidates
     python manage.py evaluate_patterns --candidates .checkpoints/candidates
+    python manage.py evaluate_patterns --candidates .checkpoints/candidates/snapshots/1   # with --snapshots 2+
 
 `serve-check` (also run by bin/train-gpu) proves the served generators on the GPU: the same
 patterns as on the CPU within a tolerance, and milliseconds per pattern; bin/train-gpu then
@@ -87,11 +88,15 @@ def pack_environment(pack: Path) -> None:
 
 
 def category_train(name: str, *, work: Path, init: str, discriminator: str, device: torch.device,
-                   budget: float, threads: int, log=print) -> dict:
-    """Train one category within `budget` seconds into work/weights; -> its report entry."""
+                   budget: float, threads: int, snapshots: int = 1, settings: dict | None = None,
+                   log=print) -> dict:
+    """Train one category within `budget` seconds into work/weights; -> its report entry. With
+    snapshots K > 1 the budget runs in K equal parts, each resuming the last, and the weights
+    after part k < K are kept in work/snapshots/k: a long run can pass its best point (the
+    diversity of some categories collapses late), and the CPU evaluation picks among them."""
     from models.pattern_gan.generators import generator_config
     from models.pattern_gan.train import pattern_train, recipe, served_recipe
-    from models.weights_io import card_read
+    from models.weights_io import card_path, card_read, card_update
 
     # The time budget ends each run.
     if init == "served":
@@ -99,33 +104,59 @@ def category_train(name: str, *, work: Path, init: str, discriminator: str, devi
     else:
         model_config = generator_config(name, "auto")
         train_config = recipe(model_config, discriminator, iters=1_000_000)
+    train_config = {**train_config, **(settings or {})}  # last: over the kind's and the card's choices
     started = time.time()
-    exported = pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config,
-                             model_config=model_config, threads=threads, device=device,
-                             max_seconds=budget, log=log)
+    kept = []
+    for part in range(1, snapshots + 1):
+        exported = pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config,
+                                 model_config=model_config, threads=threads, device=device,
+                                 max_seconds=budget / snapshots, log=log)
+        card = card_read(exported)
+        # The card tells the budget the weights had, not the part's.
+        card_update(exported, training=dict(card["training"], time_budget_s=round(budget * part / snapshots)))
+        kept.append(card["training"]["iterations_done"])
+        if part < snapshots:
+            folder = work / "snapshots" / str(part) / "patterns"
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in (exported, card_path(exported)):
+                shutil.copyfile(path, folder / path.name)
     seconds = time.time() - started
-    iterations = card_read(exported)["training"]["iterations_done"]
+    iterations = kept[-1]
     log(f"{name}: {iterations} iterations in {seconds:.0f} s ({iterations / seconds:.2f}/s)")
-    return {"iterations": iterations, "seconds": round(seconds, 1), "iterations_per_s": round(iterations / seconds, 2),
-            "kind": model_config.get("kind", "spatial")}
+    entry = {"iterations": iterations, "seconds": round(seconds, 1), "iterations_per_s": round(iterations / seconds, 2),
+             "kind": model_config.get("kind", "spatial")}
+    if snapshots > 1:
+        entry["snapshot_iterations"] = kept[:-1]
+    return entry
 
 
 def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, init: str = "served",
               discriminator: str = "projected", jobs: int = 1, categories: list[str] | None = None,
-              log=print) -> dict:
+              snapshots: int = 1, settings: dict | None = None, log=print) -> dict:
     """Train every category in the pack (or those of `categories`), `jobs` at a time, within
-    `minutes` in all; archive the candidate weights and cards into out/candidates.tar.gz. init
-    "served": fine-tune each served generator with the losses its card records; "random": train
-    afresh, spatial generators against `discriminator` (structured ones always the projected one)."""
+    `minutes` in all; archive the candidate weights and cards into out/candidates.tar.gz
+    (patterns/, and snapshots/<k>/patterns/ with `snapshots` > 1). init "served": fine-tune each
+    served generator with the losses its card records; "random": train afresh, spatial
+    generators against `discriminator` (structured ones always the projected one); `settings`
+    (training config keys) override every category's recipe, e.g. {"mode_seeking": 1.0}. A category
+    that fails is reported (report["failed"]) and the others are still archived: device time
+    is scarce and what finished must come back."""
     from models.pattern_gan.model import pattern_weights_dir
 
     names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
     missing = set(categories or ()) - set(names)
     if missing:
         raise ValueError(f"not in the pack: {', '.join(sorted(missing))}")
+    if snapshots < 1:
+        raise ValueError(f"snapshots must be at least 1, not {snapshots}")
     names = [name for name in names if not categories or name in categories]
     served_dir = pattern_weights_dir()  # the repository's, before the weights folder moves to the work folder
     pack_environment(pack)
+    from models.pattern_gan.train import TRAIN_DEFAULTS  # imports the pack's packages (tqdm)
+
+    unknown = set(settings or ()) - set(TRAIN_DEFAULTS)
+    if unknown:
+        raise ValueError(f"not a training setting: {', '.join(sorted(unknown))}")
     work = out / "work"
     os.environ["AIFASHION_WEIGHTS_DIR"] = str(work / "weights")
     if init == "served":  # each fine-tune starts from, and exports over, its own copy
@@ -134,20 +165,38 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, in
     # One small generator's step leaves a GPU mostly idle, waiting on its process's Python: several
     # processes share it (H200, one at a time: 15-20 iterations a second each).
     budget = minutes * 60 / math.ceil(len(names) / jobs)
-    kwargs = {"work": work, "init": init, "discriminator": discriminator, "device": device, "budget": budget}
-    report = {"device": str(device), "minutes": minutes, "init": init, "jobs": jobs, "categories": {}}
+    kwargs = {"work": work, "init": init, "discriminator": discriminator, "device": device, "budget": budget,
+              "snapshots": snapshots, "settings": settings}
+    report = {"device": str(device), "minutes": minutes, "init": init, "jobs": jobs, "snapshots": snapshots,
+              "settings": settings or {}, "categories": {}, "failed": {}}
+
+    def record(name: str, result) -> None:
+        try:
+            report["categories"][name] = result()
+        except Exception as error:  # noqa: BLE001 - any failure of one category must not lose the rest
+            report["failed"][name] = f"{type(error).__name__}: {error}"
+            log(f"{name}: failed: {report['failed'][name]}")
+
     if jobs == 1:
         for name in names:
-            report["categories"][name] = category_train(name, threads=torch.get_num_threads(), log=log, **kwargs)
+            record(name, lambda: category_train(name, threads=torch.get_num_threads(), log=log, **kwargs))
     else:
         # Spawned workers inherit this process's environment and sys.path (the pack's settings).
         threads = max(1, (os.cpu_count() or 1) // jobs)
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {name: pool.submit(category_train, name, threads=threads, **kwargs) for name in names}
-            report["categories"] = {name: future.result() for name, future in futures.items()}
+            for name, future in futures.items():
+                record(name, future.result)
     archive = out / "candidates.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
-        tar.add(work / "weights" / "patterns", arcname="patterns")
+        # Only what trained: the served copies of the others would read as candidates.
+        for folder in [work / "weights", *sorted((work / "snapshots").glob("*"))]:
+            prefix = "" if folder.name == "weights" else f"snapshots/{folder.name}/"
+            for name in report["categories"]:
+                for suffix in (".safetensors", ".json"):
+                    path = folder / "patterns" / f"{name}{suffix}"
+                    if path.exists():
+                        tar.add(path, arcname=f"{prefix}patterns/{path.name}")
         report_bytes = json.dumps(report, indent=2).encode()
         info = tarfile.TarInfo("gpu_report.json")
         info.size = len(report_bytes)
@@ -158,7 +207,8 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, in
 
 
 def archive_unpack(*, archive: Path, into: Path) -> list[str]:
-    """Extract a train_all archive into a candidates folder (into/patterns/...)."""
+    """Extract a train_all archive into a candidates folder (into/patterns/..., and each
+    snapshot's into/snapshots/<k>/patterns/...)."""
     with tarfile.open(archive) as tar:
         tar.extractall(into, filter="data")
     return sorted(p.stem for p in (into / "patterns").glob("*.safetensors"))
@@ -196,6 +246,17 @@ def serve_check(*, device: torch.device, size: int = 512, repeats: int = 5, log=
     return result
 
 
+def setting(text: str) -> tuple[str, object]:
+    """KEY=VALUE -> (key, value): the value read as JSON (1.0, true, ["yarn."]), else as text."""
+    key, equals, value = text.partition("=")
+    if not equals or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, not {text!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -213,6 +274,10 @@ def main(argv=None) -> None:
                        help="for the spatial generators trained afresh")
     train.add_argument("--jobs", type=int, default=1, help="categories trained at once, each in its own process")
     train.add_argument("--categories", nargs="+", help="train only these (default: every category in the pack)")
+    train.add_argument("--snapshots", type=int, default=1,
+                       help="keep the weights at this many equal steps of each budget (the last is patterns/)")
+    train.add_argument("--set", dest="settings", nargs="+", type=setting, default=[], metavar="KEY=VALUE",
+                       help="override a training setting for every category, e.g. mode_seeking=1.0 (JSON values)")
     unpack = commands.add_parser("unpack", help="here: the archive into a candidates folder")
     unpack.add_argument("archive", type=Path)
     unpack.add_argument("--into", type=Path, default=checkpoints_dir() / "candidates")
@@ -226,10 +291,12 @@ def main(argv=None) -> None:
             if not (args.pack / "swatches").is_dir():
                 raise FileNotFoundError(f"no pack at {args.pack}: run `python -m models.pattern_gan.gpu_run pack` first")
             args.out.mkdir(parents=True, exist_ok=True)
-            print(json.dumps(train_all(pack=args.pack, out=args.out, minutes=args.minutes,
-                                       device=torch.device(args.device), init=args.init,
-                                       discriminator=args.discriminator, jobs=args.jobs,
-                                       categories=args.categories)))
+            report = train_all(pack=args.pack, out=args.out, minutes=args.minutes, device=torch.device(args.device),
+                               init=args.init, discriminator=args.discriminator, jobs=args.jobs,
+                               categories=args.categories, snapshots=args.snapshots, settings=dict(args.settings))
+            print(json.dumps(report))
+            if report["failed"]:
+                sys.exit(f"failed (the others are archived): {', '.join(sorted(report['failed']))}")
         elif args.command == "unpack":
             print(json.dumps({"candidates": archive_unpack(archive=args.archive, into=args.into)}))
         else:
