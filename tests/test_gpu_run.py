@@ -112,10 +112,16 @@ def test_a_category_that_fails_leaves_the_others_archived(tiny_swatches, tmp_pat
         train_all(pack=pack, out=tmp_path / "out", minutes=0.1, device=torch.device("cpu"), settings={"mode_seek": 1})
     # A setting given on the command line wins over the card's (dotted's mode seeking is 1.0).
     report = train_all(pack=pack, out=tmp_path / "out", minutes=0.1, device=torch.device("cpu"),
-                       categories=["dotted", "striped"], settings=dict([setting("mode_seeking=0.7")]))
+                       categories=["dotted", "striped"], settings=dict([setting("mode_seeking=0.7")]),
+                       snapshots=2, part_bytes=100_000)
     assert list(report["failed"]) == ["striped"] and "no train swatches" in report["failed"]["striped"]
     assert list(report["categories"]) == ["dotted"]
+    # Over part_bytes, the archive comes in parts (a file over 16 MiB stays on the GPU machine).
+    parts = sorted(p.name for p in (tmp_path / "out").glob("candidates.tar.gz*"))
+    assert len(parts) > 1 and parts[0] == "candidates.tar.gz.part00"
+    assert all((tmp_path / "out" / name).stat().st_size <= 100_000 for name in parts)
     names = archive_unpack(archive=tmp_path / "out" / "candidates.tar.gz", into=tmp_path / "candidates")
     assert names == ["dotted"]  # not the served copies of the rest
+    assert (tmp_path / "candidates" / "snapshots" / "1" / "patterns" / "dotted.safetensors").exists()
     training = card_read(tmp_path / "candidates" / "patterns" / "dotted.safetensors")["training"]
     assert training["iterations_done"] >= 1 and training["mode_seeking"] == 0.7 and report["settings"] == {"mode_seeking": 0.7}

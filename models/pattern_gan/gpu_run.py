@@ -41,6 +41,9 @@ PACK_DIR = REPO_DIR / ".gpu-pack"
 VENDORED = ("tqdm",)
 MOBILENET_FILE = "mobilenet_v2.pth"
 PARSER_CHECK_PHOTOS = 5
+# A file over 16 MiB does not come back from the GPU machine (13 categories with 4 snapshots
+# archived to 24 MB, and were lost): a larger archive is written in parts of at most this.
+ARCHIVE_PART_BYTES = 15 * 2**20
 
 
 def pack_build(*, out_dir: Path, swatches_root: Path, quality: int = 85, wheels: bool = True) -> dict:
@@ -132,7 +135,8 @@ def category_train(name: str, *, work: Path, init: str, discriminator: str, devi
 
 def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, init: str = "served",
               discriminator: str = "projected", jobs: int = 1, categories: list[str] | None = None,
-              snapshots: int = 1, settings: dict | None = None, log=print) -> dict:
+              snapshots: int = 1, settings: dict | None = None, part_bytes: int = ARCHIVE_PART_BYTES,
+              log=print) -> dict:
     """Train every category in the pack (or those of `categories`), `jobs` at a time, within
     `minutes` in all; archive the candidate weights and cards into out/candidates.tar.gz
     (patterns/, and snapshots/<k>/patterns/ with `snapshots` > 1). init "served": fine-tune each
@@ -140,7 +144,8 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, in
     generators against `discriminator` (structured ones always the projected one); `settings`
     (training config keys) override every category's recipe, e.g. {"mode_seeking": 1.0}. A category
     that fails is reported (report["failed"]) and the others are still archived: device time
-    is scarce and what finished must come back."""
+    is scarce and what finished must come back. An archive over `part_bytes` is split into
+    candidates.tar.gz.part00, .part01 ... (archive_unpack joins them)."""
     from models.pattern_gan.model import pattern_weights_dir
 
     names = sorted(p.name for p in (pack / "swatches").iterdir() if p.is_dir())
@@ -201,16 +206,39 @@ def train_all(*, pack: Path, out: Path, minutes: float, device: torch.device, in
         info = tarfile.TarInfo("gpu_report.json")
         info.size = len(report_bytes)
         tar.addfile(info, io.BytesIO(report_bytes))
+    if archive.stat().st_size > part_bytes:
+        archive_split(archive, part_bytes)
     shutil.rmtree(work)  # only a few files come back from the machine: the archive and the report
     (out / "gpu_report.json").write_text(json.dumps(report, indent=2))
     return report
 
 
+def archive_split(archive: Path, part_bytes: int) -> list[Path]:
+    """archive -> archive.part00, .part01 ... of at most part_bytes each (the archive goes)."""
+    parts = []
+    with archive.open("rb") as source:
+        while chunk := source.read(part_bytes):
+            parts.append(archive.with_name(f"{archive.name}.part{len(parts):02d}"))
+            parts[-1].write_bytes(chunk)
+    archive.unlink()
+    return parts
+
+
 def archive_unpack(*, archive: Path, into: Path) -> list[str]:
-    """Extract a train_all archive into a candidates folder (into/patterns/..., and each
-    snapshot's into/snapshots/<k>/patterns/...)."""
-    with tarfile.open(archive) as tar:
+    """Extract a train_all archive, whole or in parts (archive.part00 ...), into a candidates
+    folder (into/patterns/..., and each snapshot's into/snapshots/<k>/patterns/...)."""
+    parts = [archive] if archive.exists() else sorted(archive.parent.glob(f"{archive.name}.part[0-9][0-9]"))
+    if not parts:
+        raise FileNotFoundError(f"no archive {archive}, nor its parts")
+    into.mkdir(parents=True, exist_ok=True)
+    joined = into / archive.name
+    with joined.open("wb") as target:
+        for part in parts:
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, target)
+    with tarfile.open(joined) as tar:
         tar.extractall(into, filter="data")
+    joined.unlink()
     return sorted(p.stem for p in (into / "patterns").glob("*.safetensors"))
 
 
