@@ -52,6 +52,18 @@ def test_kid_counts_beside_the_targets_and_only_beyond_its_sampling_error():
     assert not measurably_better(_judged(140, 144, diversity=0.9, kid=0.3), served)
 
 
+def test_a_target_the_served_generator_meets_is_not_traded_away():
+    served = _judged(120, 144, diversity=0.95, kid=0.2)
+    # KID halved at a target score within its error, but diversity under its target (0.9):
+    # refused, though the rest of the rule passes it.
+    assert not measurably_better(_judged(120, 144, diversity=0.89, kid=0.1), served)
+    assert measurably_better(_judged(120, 144, diversity=0.91, kid=0.1), served)
+    # Where the served generator misses that target too, the KID win counts.
+    assert measurably_better(_judged(120, 144, diversity=0.84, kid=0.1), _judged(120, 144, diversity=0.86, kid=0.2))
+    # The seam target likewise (1.1 at most).
+    assert not measurably_better(dict(_judged(120, 144, diversity=0.95, kid=0.1), seam=1.15), served)
+
+
 def test_kid_error_is_the_spread_of_kid_over_fresh_samples():
     rng = np.random.default_rng(0)
     real = rng.normal(size=(60, 64))
