@@ -104,9 +104,12 @@ def test_a_category_that_fails_leaves_the_others_archived(tiny_swatches, tmp_pat
     pack_build(out_dir=pack, swatches_root=tiny_swatches, wheels=False)
     for path in (pack / "swatches" / "striped" / "train").iterdir():  # striped cannot load its swatches
         path.unlink()
-    # train_all points this process at the pack; the test puts it back afterwards.
+    # train_all points this process at the pack; the test puts it back afterwards. setenv first:
+    # delenv alone records nothing for a variable that was not set, and the next tests would
+    # read the weights from this test's work folder.
     for key in ("AIFASHION_CHECKPOINT_DIR", "AIFASHION_MOBILENET_V2", "AIFASHION_WEIGHTS_DIR"):
-        monkeypatch.delenv(key, raising=False)
+        monkeypatch.setenv(key, "")
+        monkeypatch.delenv(key)
     monkeypatch.setattr(sys, "path", list(sys.path))
     with pytest.raises(ValueError, match="not a training setting: mode_seek"):
         train_all(pack=pack, out=tmp_path / "out", minutes=0.1, device=torch.device("cpu"), settings={"mode_seek": 1})
@@ -125,3 +128,4 @@ def test_a_category_that_fails_leaves_the_others_archived(tiny_swatches, tmp_pat
     assert (tmp_path / "candidates" / "snapshots" / "1" / "patterns" / "dotted.safetensors").exists()
     training = card_read(tmp_path / "candidates" / "patterns" / "dotted.safetensors")["training"]
     assert training["iterations_done"] >= 1 and training["mode_seeking"] == 0.7 and report["settings"] == {"mode_seeking": 0.7}
+
