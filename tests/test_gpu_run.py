@@ -128,4 +128,3 @@ def test_a_category_that_fails_leaves_the_others_archived(tiny_swatches, tmp_pat
     assert (tmp_path / "candidates" / "snapshots" / "1" / "patterns" / "dotted.safetensors").exists()
     training = card_read(tmp_path / "candidates" / "patterns" / "dotted.safetensors")["training"]
     assert training["iterations_done"] >= 1 and training["mode_seeking"] == 0.7 and report["settings"] == {"mode_seeking": 0.7}
-
