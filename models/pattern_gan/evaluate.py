@@ -205,6 +205,12 @@ class PatternJudge:
         return result
 
 
+def targets_missed(metrics: dict) -> list[str]:
+    """The TARGETS keys `metrics` falls short of (seam is a ceiling, the others floors)."""
+    return [key for key, target in TARGETS.items()
+            if (metrics[key] > target if key == "seam" else metrics[key] < target)]
+
+
 def target_score(metrics: dict) -> float:
     """How close a generator is to the targets, each term capped at 1 once its target is met:
     fidelity >= 0.9, diversity >= 0.9, seam <= 1.1. At most 3."""

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from models.pattern_gan.evaluate import MIN_SAMPLES, SAMPLES, TARGETS, patterns_evaluate
+from models.pattern_gan.evaluate import MIN_SAMPLES, SAMPLES, patterns_evaluate, targets_missed
 from models.pattern_gan.model import pattern_weights_path
 from models.pattern_gan.promote import candidates_promote
 from models.pattern_gan.taxonomy import category_names
@@ -43,7 +43,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"promoted: {', '.join(promoted) or 'none'}")
         except FileNotFoundError as error:
             raise CommandError(str(error)) from error
-        misses = [f"{name} {key} {metrics[key]}" for name, metrics in results.items()
-                  for key in ("fidelity", "diversity") if metrics[key] < TARGETS[key]]
-        misses += [f"{name} seam {m['seam']}" for name, m in results.items() if m["seam"] > TARGETS["seam"]]
+        misses = [f"{name} {key} {metrics[key]}" for name, metrics in results.items() for key in targets_missed(metrics)]
         self.stdout.write(f"{len(results)} categories evaluated; below target: {', '.join(misses) or 'none'}")
