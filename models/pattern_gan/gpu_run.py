@@ -99,7 +99,7 @@ def category_train(name: str, *, work: Path, init: str, discriminator: str, devi
     diversity of some categories collapses late), and the CPU evaluation picks among them."""
     from models.pattern_gan.generators import generator_config
     from models.pattern_gan.train import pattern_train, recipe, served_recipe
-    from models.weights_io import card_path, card_read, card_update
+    from models.weights_io import card_path, card_read
 
     # The time budget ends each run.
     if init == "served":
@@ -114,10 +114,7 @@ def category_train(name: str, *, work: Path, init: str, discriminator: str, devi
         exported = pattern_train(category=name, run_dir=work / "runs" / name, train_config=train_config,
                                  model_config=model_config, threads=threads, device=device,
                                  max_seconds=budget / snapshots, log=log)
-        card = card_read(exported)
-        # The card tells the budget the weights had, not the part's.
-        card_update(exported, training=dict(card["training"], time_budget_s=round(budget * part / snapshots)))
-        kept.append(card["training"]["iterations_done"])
+        kept.append(card_read(exported)["training"]["iterations_done"])
         if part < snapshots:
             folder = work / "snapshots" / str(part) / "patterns"
             folder.mkdir(parents=True, exist_ok=True)

@@ -219,6 +219,10 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], train_config["lr"],
                              betas=tuple(train_config["betas"]))
     start, elapsed = 0, 0.0
+    # The budgets of earlier time-budgeted calls of this run: the card tells the whole budget
+    # the weights had, not this call's share.
+    budget_before = state.get("time_budget_s", 0.0) if state else 0.0
+    budget = budget_before + (max_seconds or 0.0)
     sampler = torch.Generator().manual_seed(train_config["seed"])
     if state:
         generator.load_state_dict(state["generator"])
@@ -257,6 +261,7 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
         torch.save({"generator": generator.state_dict(), "discriminator": discriminator.state_dict(),
                     "ema": ema.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
                     "sampler": sampler.get_state(), "iteration": iteration, "elapsed_s": elapsed,
+                    "time_budget_s": budget,
                     "model_config": model_config, "train_config": train_config,
                     "swatches": int(swatches.shape[0])}, last_path)
 
@@ -315,8 +320,8 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
             break
 
     generator_fit_variations(ema)
-    if max_seconds is not None:  # a time-budgeted run: its iters is a ceiling, the budget ended it
-        train_config = dict(train_config, time_budget_s=round(max_seconds))
+    if budget:  # a time-budgeted run: its iters is a ceiling, the budget ended it
+        train_config = dict(train_config, time_budget_s=round(budget))
     target = pattern_weights_path(category)
     weights_save(module=ema, path=target, config=model_config)
     card_update(
