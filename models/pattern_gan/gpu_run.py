@@ -228,15 +228,16 @@ def archive_unpack(*, archive: Path, into: Path) -> list[str]:
     if not parts:
         raise FileNotFoundError(f"no archive {archive}, nor its parts")
     into.mkdir(parents=True, exist_ok=True)
-    joined = parts[0] if len(parts) == 1 else into / archive.name  # a whole archive is read where it lies
-    if joined not in parts:
+    split = len(parts) > 1  # a whole archive is read where it lies; parts are joined into a copy
+    joined = into / archive.name if split else parts[0]
+    if split:
         with joined.open("wb") as target:
             for part in parts:
                 with part.open("rb") as source:
                     shutil.copyfileobj(source, target)
     with tarfile.open(joined) as tar:
         tar.extractall(into, filter="data")
-    if joined not in parts:
+    if split:
         joined.unlink()
     return sorted(p.stem for p in (into / "patterns").glob("*.safetensors"))
 

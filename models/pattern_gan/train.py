@@ -219,10 +219,9 @@ def pattern_train(*, category: str, run_dir: Path, train_config: dict, model_con
     opt_d = torch.optim.Adam([p for p in discriminator.parameters() if p.requires_grad], train_config["lr"],
                              betas=tuple(train_config["betas"]))
     start, elapsed = 0, 0.0
-    # The budgets of earlier time-budgeted calls of this run: the card tells the whole budget
-    # the weights had, not this call's share.
-    budget_before = state.get("time_budget_s", 0.0) if state else 0.0
-    budget = budget_before + (max_seconds or 0.0)
+    # With the budgets of earlier time-budgeted calls of this run: the card tells the whole
+    # budget the weights had, not this call's share.
+    budget = (state.get("time_budget_s", 0.0) if state else 0.0) + (max_seconds or 0.0)
     sampler = torch.Generator().manual_seed(train_config["seed"])
     if state:
         generator.load_state_dict(state["generator"])
