@@ -73,19 +73,21 @@ def test_train_gpu_rehearsal_on_cpu_writes_a_loadable_archive(tiny_swatches, tmp
 def test_gpu_fine_tunes_keep_each_served_generators_architecture_and_losses():
     for name in ("houndstooth", "leopard", "zigzag", "tartan"):
         served = pattern_weights_path(name)
-        # A card older than a key trained with the value that key had then (zigzag's has no mode seeking).
+        # A card older than a key trained with the value that key had then (EARLIER).
         last = {**TRAIN_DEFAULTS, **EARLIER, **card_read(served)["training"]}
         model_config, train_config = served_recipe(name, iters=5)
         assert model_config == weights_config(served)  # zigzag: served spatial, not the sett it could be
         assert train_config["init"] == "served" and train_config["iters"] == 5
-        for key in ("discriminator", "mode_seeking", "colour_weight", "colourway_weight", "texture_weight",
-                    "texture_taps", "faint_weight", "colour_augment", "train_parts"):
+        for key in ("discriminator", "mode_seeking", "mode_seeking_space", "colour_weight", "colourway_weight",
+                    "texture_weight", "texture_taps", "faint_weight", "colour_augment", "train_parts"):
             assert train_config[key] == last[key], (name, key)
     # Each kept what the defaults would have lost: houndstooth's faint loss (off by default),
-    # leopard's colourway term, zigzag's lack of mode seeking.
+    # leopard's colourway term, zigzag's mode seeking in feature space at 0.3.
     assert served_recipe("houndstooth")[1]["faint_weight"] > 0 == TRAIN_DEFAULTS["faint_weight"]
     assert served_recipe("leopard")[1]["colourway_weight"] > 0 == TRAIN_DEFAULTS["colourway_weight"]
-    assert served_recipe("zigzag")[1]["mode_seeking"] == 0 < TRAIN_DEFAULTS["mode_seeking"]
+    zigzag = served_recipe("zigzag")[1]
+    assert (zigzag["mode_seeking_space"], zigzag["mode_seeking"]) == ("features", 0.3)
+    assert (TRAIN_DEFAULTS["mode_seeking_space"], TRAIN_DEFAULTS["mode_seeking"]) == ("pixels", 1.0)
     # Tartan won by training its yarn alone: its fine-tunes leave its setts as they are.
     assert served_recipe("tartan")[1]["train_parts"] == ["yarn."] != TRAIN_DEFAULTS["train_parts"]
 
