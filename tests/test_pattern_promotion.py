@@ -64,6 +64,15 @@ def test_a_target_the_served_generator_meets_is_not_traded_away():
     assert not measurably_better(dict(_judged(120, 144, diversity=0.95, kid=0.1), seam=1.15), served)
 
 
+def test_a_candidate_drawing_a_flat_field_the_served_one_does_not_is_refused():
+    served = dict(_judged(120, 144, kid=0.2), flat_samples_of_1000=0)
+    better = dict(_judged(120, 144, kid=0.1), flat_samples_of_1000=0)
+    assert measurably_better(better, served)
+    assert not measurably_better(dict(better, flat_samples_of_1000=1), served)
+    # Solid is meant to be flat: fewer or as many flat draws as the served one do not count against it.
+    assert measurably_better(dict(better, flat_samples_of_1000=990), dict(served, flat_samples_of_1000=1000))
+
+
 def test_kid_error_is_the_spread_of_kid_over_fresh_samples():
     rng = np.random.default_rng(0)
     real = rng.normal(size=(60, 64))
